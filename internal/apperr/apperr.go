@@ -72,7 +72,9 @@ func Codes() []string {
 func New(code, message string) *Error { return &Error{Code: code, Message: message} }
 
 // Wrap attaches a cause to a user-facing error.
-func Wrap(err error, code, message string) *Error { return &Error{Code: code, Message: message, Err: err} }
+func Wrap(err error, code, message string) *Error {
+	return &Error{Code: code, Message: message, Err: err}
+}
 
 // NotFound is the answer for a missing object and for one outside the
 // caller's scope alike, so that existence does not leak.
@@ -81,7 +83,9 @@ func NotFound(what string) *Error {
 }
 
 // Forbidden is the answer when the role lacks a permission.
-func Forbidden() *Error { return &Error{Code: "forbidden", Message: "当前角色无权执行此操作"} }
+func Forbidden() *Error {
+	return &Error{Code: "forbidden", Message: "当前角色无权执行此操作"}
+}
 
 // Conflict is the answer to a stale version in an optimistic update.
 func Conflict() *Error {

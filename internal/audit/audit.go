@@ -292,4 +292,3 @@ func VerifyOrErr(ctx context.Context, db store.Querier) (Report, error) {
 	}
 	return rep, nil
 }
-
