@@ -283,3 +283,11 @@ func Placeholders(n int) string {
 	}
 	return strings.Repeat("?, ", n-1) + "?"
 }
+
+// ContainsLike returns a case-insensitive substring condition on col and its
+// argument, with the user's text taken literally (%, _ and \ escaped) on
+// both engines.
+func ContainsLike(col, text string) (string, any) {
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(text))
+	return "LOWER(" + col + `) LIKE ? ESCAPE '\'`, "%" + esc + "%"
+}

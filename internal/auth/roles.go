@@ -1,0 +1,123 @@
+// Package auth decides who a request is and what it may touch: roles and
+// their permissions, the data scope of a principal, password hashing, login
+// with lockout and a login log, cookie sessions with CSRF tokens, and hashed
+// per-agency API tokens for machine pushes.
+package auth
+
+// Org kinds. They live here because roles are defined by the kinds of org
+// their holders may belong to.
+const (
+	KindProcuratorate   = "procuratorate"
+	KindJusticeBureau   = "justice_bureau"
+	KindCourt           = "court"
+	KindPetitionBureau  = "petition_bureau"
+	KindRuleOfLawOffice = "rule_of_law_office"
+	KindAgency          = "agency"
+	KindTownGovernment  = "town_government"
+)
+
+// OrgKind is a kind of organisation with its Chinese name.
+type OrgKind struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// OrgKinds lists every kind in display order.
+var OrgKinds = []OrgKind{
+	{KindProcuratorate, "检察院"},
+	{KindJusticeBureau, "司法局"},
+	{KindCourt, "法院"},
+	{KindPetitionBureau, "信访局"},
+	{KindRuleOfLawOffice, "依法治区办"},
+	{KindAgency, "行政执法机关"},
+	{KindTownGovernment, "镇街"},
+}
+
+// OrgKindName returns the Chinese name of a kind, or "" if unknown.
+func OrgKindName(code string) string {
+	for _, k := range OrgKinds {
+		if k.Code == code {
+			return k.Name
+		}
+	}
+	return ""
+}
+
+// Permissions. A UI shows a menu or button only when the current user holds
+// the permission; the API checks the same permission.
+const (
+	PermDashboardView = "dashboard.view"
+	PermOrgRead       = "org.read"
+	PermOrgManage     = "org.manage"
+	PermUserRead      = "user.read"
+	PermUserManage    = "user.manage"
+	PermTokenManage   = "token.manage"
+	PermAuditRead     = "audit.read"
+	// PermRecordPush is held by agency systems' API tokens.
+	PermRecordPush = "record.push"
+)
+
+// Roles.
+const (
+	RoleAdmin           = "admin"
+	RoleProsecutor      = "prosecutor"
+	RoleDeptHead        = "dept_head"
+	RoleChief           = "chief"
+	RoleJusticeOfficer  = "justice_officer"
+	RoleAgencyLiaison   = "agency_liaison"
+	RolePetitionLiaison = "petition_liaison"
+	RoleCourtLiaison    = "court_liaison"
+	RoleLeader          = "leader"
+	// RoleAgencySystem is the role of an API token, never of a person.
+	RoleAgencySystem = "agency_system"
+)
+
+// Role describes one role.
+type Role struct {
+	Code        string   `json:"code"`
+	Name        string   `json:"name"`
+	OrgKinds    []string `json:"org_kinds"`   // kinds of org a holder may belong to
+	Permissions []string `json:"permissions"` // what the role may do
+	// District roles see the whole district's data; the others see their own
+	// org's data and what is addressed to it.
+	District bool `json:"district"`
+}
+
+var base = []string{PermDashboardView, PermOrgRead}
+
+func with(extra ...string) []string { return append(append([]string{}, base...), extra...) }
+
+// Roles is the role table, in display order.
+var Roles = []Role{
+	{RoleAdmin, "系统管理员", []string{KindProcuratorate}, with(PermOrgManage, PermUserRead, PermUserManage, PermTokenManage, PermAuditRead), true},
+	{RoleProsecutor, "检察官", []string{KindProcuratorate}, with(), true},
+	{RoleDeptHead, "部门负责人", []string{KindProcuratorate}, with(PermUserRead), true},
+	{RoleChief, "检察长", []string{KindProcuratorate}, with(PermUserRead), true},
+	{RoleJusticeOfficer, "司法局工作人员", []string{KindJusticeBureau}, with(), true},
+	{RoleAgencyLiaison, "执法单位联络员", []string{KindAgency, KindTownGovernment}, with(PermTokenManage), false},
+	{RolePetitionLiaison, "信访局联络员", []string{KindPetitionBureau}, with(), false},
+	{RoleCourtLiaison, "法院联络员", []string{KindCourt}, with(), false},
+	{RoleLeader, "领导", []string{KindRuleOfLawOffice, KindProcuratorate}, with(), true},
+}
+
+var agencySystem = Role{RoleAgencySystem, "执法单位系统接口", nil, []string{PermOrgRead, PermRecordPush}, false}
+
+// LookupRole finds a person's role by code.
+func LookupRole(code string) (Role, bool) {
+	for _, r := range Roles {
+		if r.Code == code {
+			return r, true
+		}
+	}
+	return Role{}, false
+}
+
+// AllowsKind reports whether a holder of the role may belong to an org of kind.
+func (r Role) AllowsKind(kind string) bool {
+	for _, k := range r.OrgKinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,334 @@
+// Package httpapi is the JSON REST API under /api/v1, the OpenAPI document,
+// health and metrics endpoints, and the wiring that serves the embedded web UI.
+// Handlers are thin: they decode, call a capability's service with the
+// caller's principal, and encode; access rules live in the services.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/xingjian/xingjian/internal/apperr"
+	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/directory"
+	"github.com/xingjian/xingjian/internal/store"
+)
+
+// Config wires the server.
+type Config struct {
+	DB      *store.DB
+	Auth    *auth.Service
+	Dir     *directory.Service
+	Log     *slog.Logger
+	Version string
+	// UI serves everything outside /api, /healthz, /readyz and /metrics.
+	UI http.Handler
+	// SecureCookie marks the session cookie Secure (behind TLS).
+	SecureCookie bool
+	// TrustProxy takes the client address from X-Forwarded-For (only behind
+	// a reverse proxy that sets it).
+	TrustProxy bool
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	reqs    *prometheus.CounterVec
+	latency *prometheus.HistogramVec
+	mux     *http.ServeMux
+}
+
+// access says who may call a route.
+type access int
+
+const (
+	public access = iota // anyone
+	person               // a signed-in person (cookie session)
+	anyone               // a person or an agency system (bearer token)
+)
+
+// handler is an API handler; a returned error becomes the JSON error answer.
+type handler func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error
+
+// Route is one API endpoint. The table is the single source for the mux and
+// for the test that every route is in the OpenAPI document.
+type Route struct {
+	Method, Path string
+	access       access
+	h            handler
+}
+
+// MaxBody bounds JSON request bodies.
+const MaxBody = 1 << 20
+
+// New builds the server.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, reg: prometheus.NewRegistry(), mux: http.NewServeMux()}
+	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "xingjian_http_requests_total", Help: "HTTP requests by route and status."},
+		[]string{"method", "route", "code"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "xingjian_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"route"})
+	s.reg.MustRegister(s.reqs, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	for _, rt := range s.Routes() {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": cfg.Version})
+	})
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /api/openapi.json", s.openapi)
+	// Unknown API paths and wrong methods answer in JSON, not with the UI.
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, apperr.New("not_found", "接口不存在："+r.URL.Path))
+	})
+	if cfg.UI != nil {
+		s.mux.Handle("/", cfg.UI)
+	}
+	return s
+}
+
+// Routes is the API route table.
+func (s *Server) Routes() []Route {
+	return []Route{
+		{"POST", "/api/v1/session", public, s.login},
+		{"GET", "/api/v1/session", person, s.currentSession},
+		{"DELETE", "/api/v1/session", person, s.logout},
+		{"PUT", "/api/v1/session/password", person, s.changePassword},
+		{"GET", "/api/v1/dictionaries", anyone, s.dictionaries},
+		{"GET", "/api/v1/orgs", anyone, s.listOrgs},
+		{"POST", "/api/v1/orgs", person, s.createOrg},
+		{"GET", "/api/v1/orgs/{id}", anyone, s.getOrg},
+		{"PATCH", "/api/v1/orgs/{id}", person, s.updateOrg},
+		{"GET", "/api/v1/users", person, s.listUsers},
+		{"POST", "/api/v1/users", person, s.createUser},
+		{"GET", "/api/v1/users/{id}", person, s.getUser},
+		{"PATCH", "/api/v1/users/{id}", person, s.updateUser},
+		{"POST", "/api/v1/users/{id}/password", person, s.resetPassword},
+		{"GET", "/api/v1/tokens", person, s.listTokens},
+		{"POST", "/api/v1/tokens", person, s.issueToken},
+		{"DELETE", "/api/v1/tokens/{id}", person, s.revokeToken},
+		{"GET", "/api/v1/audit", person, s.listAudit},
+		{"GET", "/api/v1/audit/verify", person, s.verifyAudit},
+		{"GET", "/api/v1/logins", person, s.listLogins},
+		{"GET", "/api/v1/stats/overview", person, s.overview},
+	}
+}
+
+// Handler is the whole HTTP surface with logging, metrics, panic recovery
+// and security headers around it.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rid := newRequestID()
+		sw := &statusWriter{ResponseWriter: w}
+		h := sw.Header()
+		h.Set("X-Request-Id", rid)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		info := &reqInfo{}
+		ctx := context.WithValue(r.Context(), reqInfoKey{}, info)
+		r = r.WithContext(ctx)
+		defer func() {
+			if v := recover(); v != nil {
+				info.err = fmt.Errorf("panic: %v\n%s", v, debug.Stack())
+				if !sw.wrote {
+					writeError(sw, apperr.New("internal", "服务器内部错误，请稍后重试或联系管理员"))
+				}
+			}
+			// ServeMux records the matched pattern on the request; the UI
+			// catch-all is one label so metrics stay bounded.
+			pattern := r.Pattern
+			switch pattern {
+			case "":
+				pattern = "unmatched"
+			case "/":
+				pattern = "ui"
+			}
+			dur := time.Since(start)
+			code := sw.status
+			if code == 0 {
+				code = http.StatusOK
+			}
+			s.reqs.WithLabelValues(r.Method, pattern, fmt.Sprint(code)).Inc()
+			s.latency.WithLabelValues(pattern).Observe(dur.Seconds())
+			attrs := []any{"request_id", rid, "method", r.Method, "path", r.URL.Path, "route", pattern, "status", code,
+				"duration_ms", float64(dur.Microseconds()) / 1000, "ip", s.clientIP(r), "user", info.user}
+			switch {
+			case info.err != nil && code >= 500:
+				s.log.Error("request", append(attrs, "error", info.err.Error())...)
+			case info.err != nil:
+				s.log.Warn("request", append(attrs, "error", info.err.Error())...)
+			case pattern == "ui" || pattern == "unmatched" || pattern == "GET /metrics" || pattern == "GET /healthz" || pattern == "GET /readyz":
+				s.log.Debug("request", attrs...)
+			default:
+				s.log.Info("request", attrs...)
+			}
+		}()
+		s.mux.ServeHTTP(sw, r)
+	})
+}
+
+type reqInfoKey struct{}
+
+// reqInfo lets handlers tell the request log who called and what failed.
+type reqInfo struct {
+	user string
+	err  error
+}
+
+func infoOf(r *http.Request) *reqInfo {
+	if i, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+		return i
+	}
+	return &reqInfo{}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.status, w.wrote = http.StatusOK, true
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "xj_session"
+
+// wrap authenticates and authorises one route, then runs it.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.authenticate(r, rt.access)
+		if err == nil && p != nil {
+			infoOf(r).user = p.Username
+		}
+		if err == nil {
+			err = rt.h(w, r.WithContext(auth.WithPrincipal(r.Context(), p)), p)
+		}
+		if err != nil {
+			e := apperr.As(err)
+			infoOf(r).err = err
+			writeError(w, e)
+		}
+	})
+}
+
+func (s *Server) authenticate(r *http.Request, a access) (*auth.Principal, error) {
+	if a == public {
+		return nil, nil
+	}
+	ip := s.clientIP(r)
+	if h := r.Header.Get("Authorization"); h != "" {
+		if a != anyone {
+			return nil, apperr.New("forbidden", "此接口仅限登录用户使用，接口令牌无权调用")
+		}
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, apperr.New("invalid_token", "Authorization 头格式应为 Bearer <令牌>")
+		}
+		return s.cfg.Auth.Bearer(r.Context(), strings.TrimSpace(tok), ip)
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, apperr.New("unauthenticated", "请先登录")
+	}
+	p, err := s.cfg.Auth.Session(r.Context(), c.Value, ip)
+	if err != nil {
+		return nil, err
+	}
+	if unsafeMethod(r.Method) && !constantTimeEq(r.Header.Get("X-CSRF-Token"), p.CSRFToken) {
+		return nil, apperr.New("csrf_token_invalid", "请求缺少有效的 CSRF 令牌，请刷新页面后重试")
+	}
+	return p, nil
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+func constantTimeEq(a, b string) bool {
+	if len(a) != len(b) || a == "" {
+		return false
+	}
+	var v byte
+	for i := 0; i < len(a); i++ {
+		v |= a[i] ^ b[i]
+	}
+	return v == 0
+}
+
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.cfg.DB.Ping(ctx); err != nil {
+		infoOf(r).err = err
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "database": "数据库无法连接"})
+		return
+	}
+	st, err := s.cfg.DB.Status(ctx)
+	if err != nil || !st.Current() {
+		if err == nil {
+			err = errors.New("migrations pending")
+		}
+		infoOf(r).err = err
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "database": "数据库结构未升级到最新版本",
+			"applied": st.Applied, "latest": st.Latest})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "database": s.cfg.DB.Dialect(), "schema": st.Applied})
+}
