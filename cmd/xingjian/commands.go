@@ -251,11 +251,18 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return helpOK(err)
 	}
 	if sub != "add" {
-		if fs.NArg() != 1 {
+		// The login name may stand before or after the flags.
+		if fs.NArg() < 1 {
 			return usageError{"请指定一个登录名"}
 		}
 		u := fs.Arg(0)
 		username = &u
+		if err := parse(fs, fs.Args()[1:]); err != nil {
+			return helpOK(err)
+		}
+		if fs.NArg() != 0 {
+			return usageError{"只能指定一个登录名"}
+		}
 	}
 	db, err := openDB(ctx, d)
 	if err != nil {
