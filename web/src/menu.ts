@@ -1,0 +1,64 @@
+// Side-menu configuration. Entries are shown only when the signed-in user
+// holds `perm`. A group is shown when the user holds the group's `perm` (any
+// of them) and at least one child is visible; without the group's `perm`, its
+// visible children are shown at the top level instead (an agency liaison sees
+// 接口令牌 on its own, not a 系统管理 group with one item).
+//
+// Later capabilities slot in by adding an entry here (plus its route in
+// router.ts) with the permission that guards it, e.g.
+//   { name: 'records',   title: '执法数据', icon: DataLine,  perm: 'record.read' },
+//   { name: 'models',    title: '监督模型', icon: Cpu,       perm: 'model.read' },
+//   { name: 'leads',     title: '线索研判', icon: Search,    perm: 'lead.read' },
+//   { name: 'cases',     title: '案件办理', icon: Folder,    perm: 'case.read' },
+//   { name: 'notices',   title: '双向通报', icon: Bell,      perm: 'notice.read' },
+//   { name: 'disputes',  title: '争议化解', icon: Connection, perm: 'dispute.read' },
+//   { name: 'reviews',   title: '案卷评查', icon: Checked,   perm: 'review.read' },
+//   { name: 'dashboard', title: '数据可视', icon: PieChart,  perm: 'stats.read' },
+// They are deliberately absent until their modules exist.
+import type { Component } from 'vue'
+import { markRaw } from 'vue'
+import { HomeFilled, Setting, OfficeBuilding, User, Key, Document, Tickets } from '@element-plus/icons-vue'
+import { hasPerm } from './session'
+
+export interface MenuEntry {
+  /** Route name for a leaf; unique key for a group. */
+  name: string
+  title: string
+  icon?: Component
+  /** Permission needed (for a group: any of these). */
+  perm?: string | string[]
+  children?: MenuEntry[]
+}
+
+export const menu: MenuEntry[] = [
+  { name: 'home', title: '首页', icon: markRaw(HomeFilled), perm: 'dashboard.view' },
+  {
+    name: 'admin',
+    title: '系统管理',
+    icon: markRaw(Setting),
+    perm: ['org.manage', 'user.manage', 'audit.read'],
+    children: [
+      { name: 'orgs', title: '机构管理', icon: markRaw(OfficeBuilding), perm: 'org.manage' },
+      { name: 'users', title: '用户管理', icon: markRaw(User), perm: 'user.manage' },
+      { name: 'tokens', title: '接口令牌', icon: markRaw(Key), perm: 'token.manage' },
+      { name: 'audit', title: '审计日志', icon: markRaw(Document), perm: 'audit.read' },
+      { name: 'logins', title: '登录日志', icon: markRaw(Tickets), perm: 'audit.read' },
+    ],
+  },
+]
+
+/** The menu as the current user may see it. */
+export function visibleMenu(entries: MenuEntry[] = menu): MenuEntry[] {
+  const out: MenuEntry[] = []
+  for (const e of entries) {
+    if (e.children) {
+      const kids = visibleMenu(e.children)
+      if (!kids.length) continue
+      if (hasPerm(e.perm)) out.push({ ...e, children: kids })
+      else out.push(...kids)
+    } else if (hasPerm(e.perm)) {
+      out.push(e)
+    }
+  }
+  return out
+}

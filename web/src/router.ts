@@ -1,0 +1,77 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { ElMessage } from 'element-plus'
+import { setUnauthorizedHandler } from './api'
+import { clearSession, hasPerm, loadSession, session } from './session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Page title shown in the browser tab and the page header. */
+    title?: string
+    /** Permission needed to open the page. */
+    perm?: string
+    /** Reachable without signing in. */
+    public?: boolean
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
+  {
+    path: '/',
+    component: () => import('./components/AppLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: '首页', perm: 'dashboard.view' } },
+      { path: 'admin/orgs', name: 'orgs', component: () => import('./views/OrgsView.vue'), meta: { title: '机构管理', perm: 'org.manage' } },
+      { path: 'admin/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户管理', perm: 'user.manage' } },
+      { path: 'admin/tokens', name: 'tokens', component: () => import('./views/TokensView.vue'), meta: { title: '接口令牌', perm: 'token.manage' } },
+      { path: 'admin/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', perm: 'audit.read' } },
+      { path: 'admin/logins', name: 'logins', component: () => import('./views/LoginsView.vue'), meta: { title: '登录日志', perm: 'audit.read' } },
+      { path: 'account', name: 'account', component: () => import('./views/AccountView.vue'), meta: { title: '修改密码' } },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+})
+
+const PRODUCT = '行检 · 行政检察监督平台'
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try {
+      await loadSession()
+    } catch {
+      // Server unreachable: let the login page show the error when used.
+    }
+  }
+  if (to.meta.public) {
+    if (to.name === 'login' && session.user) {
+      const r = typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : '/'
+      return r
+    }
+    return true
+  }
+  if (!session.user) {
+    return { path: '/login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  if (to.meta.perm && !hasPerm(to.meta.perm)) {
+    ElMessage.error('无权访问')
+    return to.name === 'home' ? false : { name: 'home' }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} - ${PRODUCT}` : PRODUCT
+})
+
+setUnauthorizedHandler((err) => {
+  clearSession()
+  const cur = router.currentRoute.value
+  if (cur.name === 'login') return
+  if (err.code === 'session_expired') ElMessage.warning('登录已过期，请重新登录')
+  router.push({ path: '/login', query: { redirect: cur.fullPath } })
+})

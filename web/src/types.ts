@@ -1,0 +1,129 @@
+// Shapes of the JSON returned by the xingjian API (docs/api-foundation.md).
+
+export interface User {
+  id: number
+  username: string
+  display_name: string
+  org_id: number
+  org_name: string
+  org_kind: string
+  role: string
+  role_name: string
+  permissions: string[]
+  phone: string
+  email: string
+  disabled: boolean
+  locked_until: string | null
+  last_login_at: string | null
+  created_at: string
+  updated_at: string
+  version: number
+}
+
+export interface SessionInfo {
+  user: User
+  csrf_token: string
+}
+
+export interface Org {
+  id: number
+  code: string
+  name: string
+  kind: string
+  kind_name: string
+  parent_id: number | null
+  uscc: string
+  uscc_valid: boolean
+  domains: string[]
+  contact: string
+  phone: string
+  disabled: boolean
+  created_at: string
+  updated_at: string
+  version: number
+}
+
+export interface Token {
+  id: number
+  org_id: number
+  org_name: string
+  name: string
+  prefix: string
+  created_by: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface IssuedToken {
+  token: Token
+  secret: string
+}
+
+export interface AuditEntry {
+  id: number
+  at: string
+  user_id: number | null
+  username: string
+  org_id: number | null
+  org_name: string
+  action: string
+  object_type: string
+  object_id: string | number | null
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
+  ip: string
+  hash: string
+}
+
+export interface AuditVerify {
+  ok: boolean
+  rows: number
+  head: string
+  problems: { id: number; problem: string }[] | null
+}
+
+export interface LoginEntry {
+  id: number
+  at: string
+  username: string
+  user_id: number | null
+  ip: string
+  user_agent: string
+  success: boolean
+  reason: string
+}
+
+export interface ListResponse<T> {
+  items: T[]
+  total: number
+  next_cursor: string
+}
+
+export interface CodeName {
+  code: string
+  name: string
+}
+
+export interface RoleDef extends CodeName {
+  org_kinds: string[]
+  permissions: string[]
+}
+
+export interface Dictionaries {
+  org_kinds: CodeName[]
+  roles: RoleDef[]
+  domains: CodeName[]
+}
+
+export interface Overview {
+  orgs_by_kind: { kind: string; name: string; count: number }[]
+  users: number
+  active_sessions: number
+  logins_today: number
+}
+
+export interface FieldError {
+  field: string
+  message: string
+}
