@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -72,7 +73,7 @@ func PasswordProblem(pw string) string {
 	if len([]rune(pw)) < 8 {
 		return "密码至少 8 位"
 	}
-	if len(pw) > 128 {
+	if utf8.RuneCountInString(pw) > 128 {
 		return "密码不能超过 128 个字符"
 	}
 	var letter, digit bool

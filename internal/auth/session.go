@@ -75,12 +75,17 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 			lockedUntil sql.NullInt64
 			orgDisabled bool
 		)
-		err := tx.QueryRowContext(ctx, `SELECT u.id, u.password_hash, u.disabled, u.failed_logins, u.locked_until, o.disabled
-			FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ?`, username).
-			Scan(&id, &hash, &disabled, &failures, &lockedUntil, &orgDisabled)
+		q := `SELECT u.id, u.password_hash, u.disabled, u.failed_logins, u.locked_until, o.disabled
+			FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ?`
+		if tx.Dialect() == store.Postgres {
+			// Parallel guesses must each see the previous one's count, or the
+			// lockout could be outrun. (SQLite has one writer already.)
+			q += " FOR UPDATE OF u"
+		}
+		err := tx.QueryRowContext(ctx, q, username).Scan(&id, &hash, &disabled, &failures, &lockedUntil, &orgDisabled)
 		logAttempt := func(userID any, ok bool, reason string) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO login_log (at, username, user_id, ip, user_agent, success, reason)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, now.UnixMilli(), username, userID, ip, truncate(userAgent, 300), ok, reason)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, now.UnixMilli(), truncate(username, 64), userID, ip, truncate(userAgent, 300), ok, reason)
 			return err
 		}
 		if errors.Is(err, sql.ErrNoRows) {
@@ -117,7 +122,9 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 			if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_logins = ? WHERE id = ?", failures, id); err != nil {
 				return err
 			}
-			result = apperr.New("invalid_credentials", fmt.Sprintf("用户名或密码错误（再错 %d 次将锁定账号）", s.MaxFailures-failures))
+			// The same words as for an unknown user, so nobody learns which
+			// accounts exist.
+			result = apperr.New("invalid_credentials", "用户名或密码错误")
 			return logAttempt(id, false, "密码错误")
 		}
 		// Only after the password is right do we say the account is disabled,

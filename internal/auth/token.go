@@ -144,12 +144,15 @@ func (s *Service) RevokeToken(ctx context.Context, p *Principal, id int64) error
 type TokenFilter struct {
 	OrgID          int64
 	IncludeRevoked bool
+	Before         int64 // cursor: id < Before
+	Limit          int
 }
 
-// ListTokens lists tokens in the caller's scope, newest first.
-func (s *Service) ListTokens(ctx context.Context, p *Principal, f TokenFilter) ([]Token, error) {
+// ListTokens lists tokens in the caller's scope, newest first, with the
+// total matching the filter.
+func (s *Service) ListTokens(ctx context.Context, p *Principal, f TokenFilter) ([]Token, int, error) {
 	if !p.Can(PermTokenManage) {
-		return nil, apperr.Forbidden()
+		return nil, 0, apperr.Forbidden()
 	}
 	cond, args := p.Scope().Where("t.org_id")
 	if f.OrgID != 0 {
@@ -159,11 +162,19 @@ func (s *Service) ListTokens(ctx context.Context, p *Principal, f TokenFilter) (
 	if !f.IncludeRevoked {
 		cond += " AND t.revoked_at IS NULL"
 	}
+	var total int
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM api_tokens t WHERE "+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("auth: count tokens: %w", err)
+	}
+	if f.Before != 0 {
+		cond += " AND t.id < ?"
+		args = append(args, f.Before)
+	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT t.id, t.org_id, o.name, t.name, t.prefix, COALESCE(u.username, ''), t.created_at,
 		t.last_used_at, t.revoked_at FROM api_tokens t JOIN orgs o ON o.id = t.org_id LEFT JOIN users u ON u.id = t.created_by
-		WHERE `+cond+` ORDER BY t.id DESC LIMIT 1000`, args...)
+		WHERE `+cond+` ORDER BY t.id DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
-		return nil, fmt.Errorf("auth: list tokens: %w", err)
+		return nil, 0, fmt.Errorf("auth: list tokens: %w", err)
 	}
 	defer rows.Close()
 	out := []Token{}
@@ -171,12 +182,12 @@ func (s *Service) ListTokens(ctx context.Context, p *Principal, f TokenFilter) (
 		var t Token
 		var last, rev sql.NullInt64
 		if err := rows.Scan(&t.ID, &t.OrgID, &t.OrgName, &t.Name, &t.Prefix, &t.CreatedBy, &t.CreatedAt, &last, &rev); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		t.LastUsedAt, t.RevokedAt = ptr(last), ptr(rev)
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 func ptr(n sql.NullInt64) *int64 {

@@ -288,6 +288,11 @@ func (s *Service) UpdateOrg(ctx context.Context, p *auth.Principal, id int64, in
 		if err := s.checkOrgRefs(ctx, tx, &o); err != nil {
 			return err
 		}
+		if o.Kind != before.Kind {
+			if err := checkMembersFitKind(ctx, tx, id, o.Kind); err != nil {
+				return err
+			}
+		}
 		if o.Disabled && !before.Disabled && p.OrgID == id {
 			return apperr.New("validation_failed", "不能停用自己所在的机构")
 		}
@@ -329,7 +334,8 @@ func (s *Service) UpdateOrg(ctx context.Context, p *auth.Principal, id int64, in
 func applyOrgInput(o *Org, in OrgInput) error {
 	var f apperr.Fields
 	if in.Code != nil {
-		o.Code = strings.TrimSpace(ident.NormalizeText(*in.Code))
+		// Codes are case-insensitive identifiers: stored upper-case.
+		o.Code = strings.ToUpper(ident.NormalizeText(*in.Code))
 	}
 	if in.Name != nil {
 		o.Name = ident.NormalizeText(*in.Name)
@@ -426,6 +432,30 @@ func (s *Service) checkOrgRefs(ctx context.Context, tx *store.Tx, o *Org) error 
 		if n != len(o.Domains) {
 			f.Add("domains", "执法领域含有未知项")
 		}
+	}
+	return f.Err()
+}
+
+// checkMembersFitKind refuses a change of kind that would leave users in
+// roles the new kind may not hold (an agency liaison in a court).
+func checkMembersFitKind(ctx context.Context, tx *store.Tx, orgID int64, kind string) error {
+	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT role FROM users WHERE org_id = ? ORDER BY role", orgID)
+	if err != nil {
+		return fmt.Errorf("directory: member roles: %w", err)
+	}
+	defer rows.Close()
+	var f apperr.Fields
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return err
+		}
+		if r, ok := auth.LookupRole(code); ok && !r.AllowsKind(kind) {
+			f.Add("kind", fmt.Sprintf("机构下有“%s”角色的用户，不能改为%s", r.Name, auth.OrgKindName(kind)))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
 	}
 	return f.Err()
 }

@@ -88,8 +88,16 @@ func New(cfg Config) *Server {
 		Buckets: []float64{.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"route"})
 	s.reg.MustRegister(s.reqs, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	// paths knows every API path regardless of method, so that a wrong
+	// method on a known path answers 405 rather than 404.
+	paths := http.NewServeMux()
+	allowed := map[string][]string{}
 	for _, rt := range s.Routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+		if allowed[rt.Path] == nil {
+			paths.Handle(rt.Path, http.NotFoundHandler())
+		}
+		allowed[rt.Path] = append(allowed[rt.Path], rt.Method)
 	}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": cfg.Version})
@@ -99,6 +107,11 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/openapi.json", s.openapi)
 	// Unknown API paths and wrong methods answer in JSON, not with the UI.
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := paths.Handler(r); pattern != "" {
+			w.Header().Set("Allow", strings.Join(allowed[pattern], ", "))
+			writeError(w, apperr.New("method_not_allowed", "该接口不支持 "+r.Method+" 方法"))
+			return
+		}
 		writeError(w, apperr.New("not_found", "接口不存在："+r.URL.Path))
 	})
 	if cfg.UI != nil {
@@ -260,14 +273,18 @@ func (s *Server) authenticate(r *http.Request, a access) (*auth.Principal, error
 	}
 	ip := s.clientIP(r)
 	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return nil, apperr.New("invalid_token", "Authorization 头格式应为 Bearer <令牌>")
+		}
+		p, err := s.cfg.Auth.Bearer(r.Context(), strings.TrimSpace(tok), ip)
+		if err != nil {
+			return nil, err
+		}
 		if a != anyone {
 			return nil, apperr.New("forbidden", "此接口仅限登录用户使用，接口令牌无权调用")
 		}
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
-			return nil, apperr.New("invalid_token", "Authorization 头格式应为 Bearer <令牌>")
-		}
-		return s.cfg.Auth.Bearer(r.Context(), strings.TrimSpace(tok), ip)
+		return p, nil
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {

@@ -23,11 +23,16 @@ func viewToken(t auth.Token) tokenView {
 }
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	limit, cursor, err := listParams(r)
+	if err != nil {
+		return err
+	}
 	orgID, err := queryInt(r, "org_id")
 	if err != nil {
 		return err
 	}
-	toks, err := s.cfg.Auth.ListTokens(r.Context(), p, auth.TokenFilter{OrgID: orgID, IncludeRevoked: queryBool(r, "include_revoked")})
+	toks, total, err := s.cfg.Auth.ListTokens(r.Context(), p, auth.TokenFilter{OrgID: orgID, IncludeRevoked: queryBool(r, "include_revoked"),
+		Before: cursor, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -35,7 +40,7 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	for i, t := range toks {
 		views[i] = viewToken(t)
 	}
-	writeJSON(w, http.StatusOK, list[tokenView]{Items: views, Total: len(views)})
+	writeJSON(w, http.StatusOK, page(views, total, limit, func(v tokenView) int64 { return v.ID }))
 	return nil
 }
 

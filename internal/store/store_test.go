@@ -153,7 +153,7 @@ func TestConcurrentWritesNeverBusy(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		var wg sync.WaitGroup
-		errs := make(chan error, 64)
+		errs := make(chan error, 128)
 		for i := range 64 {
 			wg.Add(1)
 			go func() {

@@ -1,0 +1,18 @@
+// Package tabular is the reading layer under the import pipeline: it turns an
+// uploaded file — CSV/TSV in any of the encodings Chinese agencies produce, or
+// an XLSX workbook — into sheets of rows of cell strings, each row carrying the
+// line or row number a clerk sees in the source file, and it offers the pure
+// helpers every import needs on top of that: locating the header row under
+// title rows and merged group labels, normalising header text, and parsing the
+// dates and money amounts found in real spreadsheets into exact values with
+// Chinese error messages for the import report.
+//
+// The package knows nothing of penalty records or databases; it only reads.
+// Opening sniffs the content, never trusting the file name alone, and every
+// failure a user can cause is an [*Error] with a stable code and a Chinese
+// message. Reading streams: a CSV of any size is read in bounded memory.
+//
+// Legacy .xls (BIFF8) workbooks are recognised and refused with
+// [ErrLegacyXLS], asking the user to save them as .xlsx: no Go reader fit for
+// a server was found (see the package README in this directory).
+package tabular
