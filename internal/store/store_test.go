@@ -64,6 +64,24 @@ var migrationChecks = map[int]func(ctx context.Context, t *testing.T, db *store.
 			t.Error("audit_log accepted a DELETE")
 		}
 	},
+	2: func(ctx context.Context, t *testing.T, db *store.DB) {
+		_, err := db.ExecContext(ctx, "INSERT INTO orgs (code, name, kind, created_at, updated_at) VALUES ('A', '甲', 'agency', 0, 0)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins := "INSERT INTO penalties (agency_id, doc_no, content_hash, party_name, decision_date, created_at, updated_at) VALUES (1, ?, 'h', '某公司', ?, 0, 0)"
+		if _, err := db.ExecContext(ctx, ins, "甲罚〔2024〕1号", "2024-05-06"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, ins, "甲罚〔2024〕1号", "2024-05-07"); !store.IsUniqueViolation(err) {
+			t.Fatalf("same agency and document number twice: want unique violation, got %v", err)
+		}
+		// Civil dates compare as dates on both engines.
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM penalties WHERE decision_date >= ? AND decision_date < ?", "2024-05-01", "2024-06-01").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("date range: n=%d err=%v", n, err)
+		}
+	},
 }
 
 func TestEachMigration(t *testing.T) {

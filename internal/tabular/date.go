@@ -358,3 +358,26 @@ func validChineseTime(s string) bool {
 	}
 	return n > 0 && s == ""
 }
+
+// MarshalText writes the date as YYYY-MM-DD ("" for the zero date), so dates
+// read as dates in JSON.
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText reads YYYY-MM-DD or "".
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	t, err := time.Parse("2006-01-02", string(b))
+	if err != nil {
+		return err
+	}
+	*d = Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	return nil
+}
