@@ -322,11 +322,7 @@ func (s *Service) UpdateOrg(ctx context.Context, p *auth.Principal, id int64, in
 		if out, err = s.getOrg(ctx, tx, p, id); err != nil {
 			return err
 		}
-		action := "org.update"
-		if o.Disabled != before.Disabled {
-			action = map[bool]string{true: "org.disable", false: "org.enable"}[o.Disabled]
-		}
-		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: action, ObjectType: "org", ObjectID: fmt.Sprint(id), Before: before, After: out})
+		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: updateAction("org", before.Disabled, o.Disabled), ObjectType: "org", ObjectID: fmt.Sprint(id), Before: before, After: out})
 	})
 	return out, err
 }
@@ -434,6 +430,18 @@ func (s *Service) checkOrgRefs(ctx context.Context, tx *store.Tx, o *Org) error 
 		}
 	}
 	return f.Err()
+}
+
+// updateAction names an update in the audit log: "<kind>.disable" or
+// "<kind>.enable" when that is what changed, "<kind>.update" otherwise.
+func updateAction(kind string, wasDisabled, disabled bool) string {
+	switch {
+	case disabled && !wasDisabled:
+		return kind + ".disable"
+	case wasDisabled && !disabled:
+		return kind + ".enable"
+	}
+	return kind + ".update"
 }
 
 // checkMembersFitKind refuses a change of kind that would leave users in

@@ -320,11 +320,7 @@ func (s *Service) UpdateUser(ctx context.Context, p *auth.Principal, id int64, i
 		if out, err = s.getUser(ctx, tx, p, id); err != nil {
 			return err
 		}
-		action := "user.update"
-		if u.Disabled != before.Disabled {
-			action = map[bool]string{true: "user.disable", false: "user.enable"}[u.Disabled]
-		}
-		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: action, ObjectType: "user", ObjectID: fmt.Sprint(id), Before: before, After: out})
+		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: updateAction("user", before.Disabled, u.Disabled), ObjectType: "user", ObjectID: fmt.Sprint(id), Before: before, After: out})
 	})
 	return out, err
 }
