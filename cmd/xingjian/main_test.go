@@ -29,7 +29,7 @@ func (c cli) run(stdin string, args ...string) (string, error) {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		// flags go after the (sub)command words
 		n := 1
-		if args[0] == "user" || args[0] == "audit" || args[0] == "org" {
+		if args[0] == "user" || args[0] == "audit" || args[0] == "org" || args[0] == "import" {
 			n = 2
 		}
 		if len(args) < n {
@@ -81,6 +81,16 @@ func TestMigrateDemoAndUsers(t *testing.T) {
 		}
 		if out, err = c.run("", "user", "disable", "nobody"); err == nil {
 			t.Fatalf("disabling a missing user succeeded: %s", out)
+		}
+		fixture := "../../internal/enforce/testdata/messy_gbk.csv"
+		if out, err = c.run("", "import", fixture, "--agency", "SCJG"); err != nil || !strings.Contains(out, "导入完成") {
+			t.Fatalf("import: %v %s", err, out)
+		}
+		if out, err = c.run("", "import", fixture, "--agency", "SCJG"); err != nil || !strings.Contains(out, "新增 0，更新 0") {
+			t.Fatalf("re-import must change nothing: %v %s", err, out)
+		}
+		if out, err = c.run("", "import", fixture, "--agency", "NOPE"); err == nil {
+			t.Fatalf("unknown agency accepted: %s", out)
 		}
 		out, err = c.run("", "audit", "verify")
 		if err != nil || !strings.Contains(out, "审计链完整") {

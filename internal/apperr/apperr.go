@@ -33,6 +33,7 @@ var status = map[string]int{
 	"malformed_json":         http.StatusBadRequest,
 	"validation_failed":      http.StatusBadRequest,
 	"bad_request":            http.StatusBadRequest,
+	"invalid_file":           http.StatusBadRequest,
 	"unauthenticated":        http.StatusUnauthorized,
 	"session_expired":        http.StatusUnauthorized,
 	"invalid_credentials":    http.StatusUnauthorized,

@@ -152,6 +152,7 @@ func TestRolePermissions(t *testing.T) {
 		auth.PermUserManage:    {"admin"},
 		auth.PermTokenManage:   {"admin", "agency_liaison"},
 		auth.PermAuditRead:     {"admin"},
+		auth.PermRecordImport:  {"admin", "agency_liaison"},
 		auth.PermRecordPush:    nil,
 	}
 	for perm, roles := range want {
