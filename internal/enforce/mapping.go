@@ -184,7 +184,18 @@ var fields = [numFields]Field{
 		"执行状态", "案件状态", "处罚状态", "执行情况", "履行情况"}},
 }
 
-func init() {
+// The lookup tables, built from fields (package variables, not init, so
+// that other package variables may call AutoMap).
+var (
+	fieldIndex   map[string]int // Field.ID → index
+	synExact     map[string]int // headerKey(synonym) → field
+	synBase      map[string]int // synonym key or its base (trailing note dropped) → field, -1 if ambiguous
+	knownHeaders []string
+	_            = buildTables()
+)
+
+func buildTables() bool {
+	fieldIndex, synExact, synBase = map[string]int{}, map[string]int{}, map[string]int{}
 	for i := range fields {
 		fields[i].Label = fields[i].Headers[0]
 		if fields[i].Need == "" {
@@ -193,7 +204,7 @@ func init() {
 	}
 	for i, f := range fields {
 		if _, dup := fieldIndex[f.ID]; dup {
-			panic("enforce: duplicate field id " + f.ID)
+			panic("enforce: duplicate field id " + f.ID) // a programming error in the table above
 		}
 		fieldIndex[f.ID] = i
 		for _, h := range f.Headers {
@@ -203,6 +214,7 @@ func init() {
 			}
 			synExact[k] = i
 		}
+		knownHeaders = append(knownHeaders, f.Headers...)
 	}
 	// A trailing bracketed note is ignored only where that leaves a name
 	// of a single field ("处罚决定日期（格式：2024/1/1）").
@@ -218,17 +230,8 @@ func init() {
 			}
 		}
 	}
-	for _, f := range fields {
-		knownHeaders = append(knownHeaders, f.Headers...)
-	}
+	return true
 }
-
-var (
-	fieldIndex   = map[string]int{}
-	synExact     = map[string]int{} // headerKey(synonym) → field
-	synBase      = map[string]int{} // base of a synonym key → field, -1 if ambiguous
-	knownHeaders []string
-)
 
 // Fields returns the canonical field list of Penalty, national-layout order
 // first, supervision fields last. The result is a copy.
