@@ -408,11 +408,11 @@ func (e *MappingError) Error() string {
 		}
 		f := fields[i]
 		s := fmt.Sprintf("未找到“%s”列", f.Label)
-		if i == fPartyKind {
-			s += "，也没有“统一社会信用代码”或“证件号码”列，无法判断相对人类别"
-		}
 		if alt := f.Headers[1:min(4, len(f.Headers))]; len(alt) > 0 {
 			s += "（也可写作：" + strings.Join(alt, "、") + "）"
+		}
+		if i == fPartyKind {
+			s += "，也没有“统一社会信用代码”或“证件号码”列，无法判断相对人类别"
 		}
 		parts = append(parts, s)
 	}

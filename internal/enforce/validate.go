@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xingjian/xingjian/internal/ident"
 	"github.com/xingjian/xingjian/internal/tabular"
@@ -202,13 +204,19 @@ func (v *rowValidator) name(f int) string {
 
 func (v *rowValidator) has(f int) bool { return v.plan.cols[f].index >= 0 }
 
-// raw is the cell of field f, trimmed; "" when the file has no such column.
+// raw is the cell of field f, trimmed, invalid UTF-8 made U+FFFD (readers
+// guarantee valid text, API pushes may not); "" when the file has no such
+// column.
 func (v *rowValidator) raw(f int) string {
 	c := v.plan.cols[f]
 	if c.index < 0 {
 		return ""
 	}
-	return strings.TrimSpace(v.row.Cell(c.index))
+	s := strings.TrimSpace(v.row.Cell(c.index))
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return s
 }
 
 // text is the cell of field f cleaned with ident.NormalizeText, "" for a
@@ -221,9 +229,64 @@ func (v *rowValidator) text(f int) string {
 	return s
 }
 
+// prose is the cell of a free-text field (facts, legal basis, content,
+// remarks): cleaned like text but keeping the full-width punctuation of
+// Chinese prose as written (“第（二）项”, “，”) and its line breaks.
+func (v *rowValidator) prose(f int) string {
+	s := cleanProse(v.raw(f))
+	if isPlaceholder(ident.NormalizeText(s)) {
+		return ""
+	}
+	return s
+}
+
+// cleanProse trims each line, collapses runs of white space within it to
+// one space, drops zero-width characters and blank lines, and makes
+// invalid UTF-8 U+FFFD.
+func cleanProse(s string) string {
+	if s == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space, lineHasText, pendingBreak := false, false, false
+	for _, r := range s {
+		switch {
+		case r == 0x200B || r == 0x2060 || r == 0xFEFF:
+			continue
+		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
+			if lineHasText {
+				pendingBreak = true
+			}
+			space, lineHasText = false, false
+			continue
+		case unicode.IsSpace(r):
+			space = lineHasText
+			continue
+		}
+		if pendingBreak {
+			b.WriteByte('\n')
+			pendingBreak = false
+		} else if space {
+			b.WriteByte(' ')
+		}
+		space, lineHasText = false, true
+		b.WriteRune(r)
+	}
+	return strings.Trim(b.String(), "\u200c\u200d")
+}
+
 // required returns text(f), failing the row when it is blank.
 func (v *rowValidator) required(f int) string {
-	s := v.text(f)
+	return v.need(f, v.text(f))
+}
+
+// requiredProse returns prose(f), failing the row when it is blank.
+func (v *rowValidator) requiredProse(f int) string {
+	return v.need(f, v.prose(f))
+}
+
+func (v *rowValidator) need(f int, s string) string {
 	if s == "" {
 		if v.has(f) {
 			v.fail(f, v.raw(f), fmt.Sprintf("“%s”不能为空", v.name(f)))
@@ -261,13 +324,13 @@ func (v *rowValidator) parse() {
 	v.party()
 
 	p.ViolationType = v.required(fViolationType)
-	p.Facts = v.required(fFacts)
-	p.LegalBasis = v.required(fLegalBasis)
+	p.Facts = v.requiredProse(fFacts)
+	p.LegalBasis = v.requiredProse(fLegalBasis)
 	p.PenaltyKinds = normalizeKinds(v.required(fPenaltyKinds))
-	p.PenaltyContent = v.required(fPenaltyContent)
+	p.PenaltyContent = v.requiredProse(fPenaltyContent)
 	p.FineFen = v.amount(fFine)
 	p.ConfiscateFen = v.amount(fConfiscation)
-	p.LicenceAction = v.text(fLicenceAction)
+	p.LicenceAction = v.prose(fLicenceAction)
 
 	p.DecisionDate = v.date(fDecisionDate, dateEvent)
 	if p.DecisionDate.IsZero() && !v.failed(fDecisionDate) {
@@ -277,7 +340,7 @@ func (v *rowValidator) parse() {
 	p.PublishUntil = v.date(fPublishUntil, dateLongTerm)
 
 	v.agency()
-	p.Remarks = v.text(fRemarks)
+	p.Remarks = v.prose(fRemarks)
 
 	p.Domain = v.domain()
 	p.ViolationCode = strings.ToUpper(v.text(fViolationCode))
@@ -718,7 +781,8 @@ func matchDomain(s string, domains map[string]string) (string, bool) {
 			return code, true
 		}
 	}
-	// 市场监督管理 for 市场监管, 生态环境保护 for 生态环境: one name in the text.
+	// 生态环境保护 for 生态环境, 应急 for 应急管理: the only name in the
+	// text, else the only name holding the text (two characters at least).
 	found, n := "", 0
 	for code, name := range domains {
 		if name != "" && strings.Contains(t, name) {
@@ -727,6 +791,16 @@ func matchDomain(s string, domains map[string]string) (string, bool) {
 	}
 	if n == 1 {
 		return found, true
+	}
+	if n == 0 && utf8.RuneCountInString(stripped) >= 2 {
+		for code, name := range domains {
+			if strings.Contains(name, stripped) {
+				found, n = code, n+1
+			}
+		}
+		if n == 1 {
+			return found, true
+		}
 	}
 	return "", false
 }
