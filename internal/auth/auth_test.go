@@ -152,6 +152,7 @@ func TestRolePermissions(t *testing.T) {
 		auth.PermUserManage:    {"admin"},
 		auth.PermTokenManage:   {"admin", "agency_liaison"},
 		auth.PermAuditRead:     {"admin"},
+		auth.PermRecordRead:    {"admin", "prosecutor", "dept_head", "chief", "justice_officer", "agency_liaison"},
 		auth.PermRecordImport:  {"admin", "agency_liaison"},
 		auth.PermRecordPush:    nil,
 	}

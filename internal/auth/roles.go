@@ -53,6 +53,9 @@ const (
 	PermUserManage    = "user.manage"
 	PermTokenManage   = "token.manage"
 	PermAuditRead     = "audit.read"
+	// PermRecordRead lets a person browse and search enforcement records
+	// (agency liaisons: their own org's).
+	PermRecordRead = "record.read"
 	// PermRecordImport lets a person import enforcement files (agency
 	// liaisons: for their own org).
 	PermRecordImport = "record.import"
@@ -92,12 +95,12 @@ func with(extra ...string) []string { return append(append([]string{}, base...),
 
 // Roles is the role table, in display order.
 var Roles = []Role{
-	{RoleAdmin, "系统管理员", []string{KindProcuratorate}, with(PermOrgManage, PermUserRead, PermUserManage, PermTokenManage, PermAuditRead, PermRecordImport), true},
-	{RoleProsecutor, "检察官", []string{KindProcuratorate}, with(), true},
-	{RoleDeptHead, "部门负责人", []string{KindProcuratorate}, with(PermUserRead), true},
-	{RoleChief, "检察长", []string{KindProcuratorate}, with(PermUserRead), true},
-	{RoleJusticeOfficer, "司法局工作人员", []string{KindJusticeBureau}, with(), true},
-	{RoleAgencyLiaison, "执法单位联络员", []string{KindAgency, KindTownGovernment}, with(PermTokenManage, PermRecordImport), false},
+	{RoleAdmin, "系统管理员", []string{KindProcuratorate}, with(PermOrgManage, PermUserRead, PermUserManage, PermTokenManage, PermAuditRead, PermRecordRead, PermRecordImport), true},
+	{RoleProsecutor, "检察官", []string{KindProcuratorate}, with(PermRecordRead), true},
+	{RoleDeptHead, "部门负责人", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead), true},
+	{RoleChief, "检察长", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead), true},
+	{RoleJusticeOfficer, "司法局工作人员", []string{KindJusticeBureau}, with(PermRecordRead), true},
+	{RoleAgencyLiaison, "执法单位联络员", []string{KindAgency, KindTownGovernment}, with(PermTokenManage, PermRecordRead, PermRecordImport), false},
 	{RolePetitionLiaison, "信访局联络员", []string{KindPetitionBureau}, with(), false},
 	{RoleCourtLiaison, "法院联络员", []string{KindCourt}, with(), false},
 	{RoleLeader, "领导", []string{KindRuleOfLawOffice, KindProcuratorate}, with(), true},

@@ -101,27 +101,12 @@ func (im *Importer) ImportFile(ctx context.Context, p *auth.Principal, in FileIm
 		return rep, err
 	}
 	rc := RowContext{AgencyName: agency.name, AgencyUSCC: agency.uscc, Domains: domains, Date1904: book.Date1904, File: NewFileState()}
-	now := im.Now().UnixMilli()
-	err = im.DB.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO import_batches (kind, agency_id, source, file_name, file_sha256, file_size,
-			created_by, token_id, actor, started_at, finished_at) VALUES ('penalty', ?, 'file', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.AgencyID, in.FileName, sum, in.Size, nullID(p.UserID), nullID(p.TokenID), p.Actor().Username, now, now).Scan(&rep.BatchID); err != nil {
-			return fmt.Errorf("enforce: create batch: %w", err)
-		}
-		seq := 0 // one import_rejects row per reason; Rejected counts rows
-		reject := func(e RowError) error {
-			seq++
-			if len(rep.Rejects) < MaxReportRejects {
-				rep.Rejects = append(rep.Rejects, e)
-			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO import_rejects (batch_id, seq, line, col, value, reason) VALUES (?, ?, ?, ?, ?, ?)",
-				rep.BatchID, seq, e.Line, e.Column, truncate(e.Value, 200), e.Reason)
-			return err
-		}
+	meta := batchMeta{agencyID: in.AgencyID, source: "file", fileName: in.FileName, sha256: sum, size: in.Size}
+	return im.store(ctx, p, meta, in.Progress, func(emit func(line int, pen Penalty, errs []RowError) error) error {
 		for {
 			row, err := rows.Next()
 			if errors.Is(err, io.EOF) {
-				break
+				return nil
 			}
 			if err != nil {
 				return fileError(err)
@@ -129,21 +114,58 @@ func (im *Importer) ImportFile(ctx context.Context, p *auth.Principal, in FileIm
 			if tabular.IsBlank(row) || tabular.IsTotalRow(row) {
 				continue
 			}
-			rep.Total++
-			if in.Progress != nil && rep.Total%5000 == 0 {
-				in.Progress(rep.Total)
-			}
 			pen, errs := ParseRow(mapping, header, row, rc)
+			if err := emit(row.Line, pen, errs); err != nil {
+				return err
+			}
+		}
+	})
+}
+
+// batchMeta describes where a batch came from.
+type batchMeta struct {
+	agencyID         int64
+	source           string // "file" | "api"
+	fileName, sha256 string
+	size             int64
+}
+
+// rowSource feeds validated rows to emit, in order.
+type rowSource func(emit func(line int, pen Penalty, errs []RowError) error) error
+
+// store runs one batch: the batch record, every row (stored or its reasons
+// recorded), the counts and one audit row, all in one transaction, so a
+// failure at any point leaves nothing behind.
+func (im *Importer) store(ctx context.Context, p *auth.Principal, meta batchMeta, progress func(int), src rowSource) (Report, error) {
+	var rep Report
+	now := im.Now().UnixMilli()
+	err := im.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO import_batches (kind, agency_id, source, file_name, file_sha256, file_size,
+			created_by, token_id, actor, started_at, finished_at) VALUES ('penalty', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			meta.agencyID, meta.source, meta.fileName, meta.sha256, meta.size, nullID(p.UserID), nullID(p.TokenID), p.Actor().Username, now, now).Scan(&rep.BatchID); err != nil {
+			return fmt.Errorf("enforce: create batch: %w", err)
+		}
+		seq := 0 // one import_rejects row per reason; Rejected counts rows
+		err := src(func(line int, pen Penalty, errs []RowError) error {
+			rep.Total++
+			if progress != nil && rep.Total%5000 == 0 {
+				progress(rep.Total)
+			}
 			if len(errs) > 0 {
 				rep.Rejected++
 				for _, e := range errs {
-					if err := reject(e); err != nil {
-						return err
+					seq++
+					if len(rep.Rejects) < MaxReportRejects {
+						rep.Rejects = append(rep.Rejects, e)
+					}
+					if _, err := tx.ExecContext(ctx, "INSERT INTO import_rejects (batch_id, seq, line, col, value, reason) VALUES (?, ?, ?, ?, ?, ?)",
+						rep.BatchID, seq, e.Line, e.Column, truncate(e.Value, 200), e.Reason); err != nil {
+						return fmt.Errorf("enforce: record reject: %w", err)
 					}
 				}
-				continue
+				return nil
 			}
-			out, err := Upsert(ctx, tx, in.AgencyID, rep.BatchID, &pen, now)
+			out, err := Upsert(ctx, tx, meta.agencyID, rep.BatchID, &pen, now)
 			if err != nil {
 				return err
 			}
@@ -158,9 +180,13 @@ func (im *Importer) ImportFile(ctx context.Context, p *auth.Principal, in FileIm
 			if len(pen.Flags) > 0 {
 				rep.Flagged++
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		if in.Progress != nil {
-			in.Progress(rep.Total)
+		if progress != nil {
+			progress(rep.Total)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE import_batches SET rows_total = ?, rows_inserted = ?, rows_updated = ?, rows_unchanged = ?,
 			rows_rejected = ?, rows_flagged = ?, finished_at = ? WHERE id = ?`, rep.Total, rep.Inserted, rep.Updated, rep.Unchanged,
@@ -168,8 +194,8 @@ func (im *Importer) ImportFile(ctx context.Context, p *auth.Principal, in FileIm
 			return fmt.Errorf("enforce: close batch: %w", err)
 		}
 		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: "penalty.import", ObjectType: "import_batch", ObjectID: fmt.Sprint(rep.BatchID),
-			After: map[string]any{"agency_id": in.AgencyID, "file": in.FileName, "sha256": sum, "total": rep.Total, "inserted": rep.Inserted,
-				"updated": rep.Updated, "unchanged": rep.Unchanged, "rejected": rep.Rejected}})
+			After: map[string]any{"agency_id": meta.agencyID, "source": meta.source, "file": meta.fileName, "sha256": meta.sha256, "total": rep.Total,
+				"inserted": rep.Inserted, "updated": rep.Updated, "unchanged": rep.Unchanged, "rejected": rep.Rejected}})
 	})
 	if err != nil {
 		return Report{}, err
