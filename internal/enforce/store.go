@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xingjian/xingjian/internal/apperr"
+	"github.com/xingjian/xingjian/internal/auth"
 	"github.com/xingjian/xingjian/internal/store"
 	"github.com/xingjian/xingjian/internal/tabular"
 )
@@ -157,12 +159,12 @@ func Upsert(ctx context.Context, tx *store.Tx, agencyID, batchID int64, p *Penal
 // StoredPenalty is a penalty as stored, with its bookkeeping.
 type StoredPenalty struct {
 	Penalty
-	ID        int64
-	AgencyID  int64
-	Revision  int
-	BatchID   int64
-	CreatedAt int64
-	UpdatedAt int64
+	ID        int64 `json:"id"`
+	AgencyID  int64 `json:"agency_id"`
+	Revision  int   `json:"revision"`
+	BatchID   int64 `json:"batch_id"`
+	CreatedAt int64 `json:"created_at"`
+	UpdatedAt int64 `json:"updated_at"`
 }
 
 func getPenalty(ctx context.Context, q store.Querier, id int64) (StoredPenalty, error) {
@@ -185,4 +187,50 @@ func getPenalty(ctx context.Context, q store.Querier, id int64) (StoredPenalty, 
 // GetPenalty reads one stored penalty.
 func GetPenalty(ctx context.Context, q store.Querier, id int64) (StoredPenalty, error) {
 	return getPenalty(ctx, q, id)
+}
+
+// Revision is a superseded version of a record.
+type Revision struct {
+	Revision   int
+	ReplacedAt int64
+	BatchID    int64
+	Data       string // the StoredPenalty as it was, JSON
+}
+
+// Record is a stored penalty with its agency's name and its history.
+type Record struct {
+	StoredPenalty
+	AgencyName string
+	Revisions  []Revision // newest first
+}
+
+// ReadRecord returns one record in the caller's scope, or not_found.
+func ReadRecord(ctx context.Context, q store.Querier, p *auth.Principal, id int64) (Record, error) {
+	if !p.Can(auth.PermRecordRead) {
+		return Record{}, apperr.Forbidden()
+	}
+	sp, err := getPenalty(ctx, q, id)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !p.Scope().Allows(sp.AgencyID)) {
+		return Record{}, apperr.NotFound("执法记录")
+	}
+	if err != nil {
+		return Record{}, err
+	}
+	rec := Record{StoredPenalty: sp, Revisions: []Revision{}}
+	if err := q.QueryRowContext(ctx, "SELECT name FROM orgs WHERE id = ?", sp.AgencyID).Scan(&rec.AgencyName); err != nil {
+		return Record{}, fmt.Errorf("enforce: agency of record %d: %w", id, err)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT revision, replaced_at, COALESCE(batch_id, 0), data FROM penalty_revisions WHERE penalty_id = ? ORDER BY revision DESC", id)
+	if err != nil {
+		return Record{}, fmt.Errorf("enforce: revisions of %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Revision
+		if err := rows.Scan(&r.Revision, &r.ReplacedAt, &r.BatchID, &r.Data); err != nil {
+			return Record{}, err
+		}
+		rec.Revisions = append(rec.Revisions, r)
+	}
+	return rec, rows.Err()
 }

@@ -164,6 +164,21 @@ func TestAccessMatrix(t *testing.T) {
 		agencyRevocable, _ := issueToken(t, admin, gaql, "待吊销（公安）")
 		clients["token"] = e.withToken(tokSecret)
 		target := e.userID("agency02") // a user nobody in the matrix is
+		// An import batch and a record of SCJG, pushed by SCJG's system.
+		pushRec := map[string]any{"doc_no": "青市监罚〔2026〕77号", "party_name": "江州市青岚区顺发建材有限公司", "party_uscc": "91350100M000100Y43",
+			"violation_type": "销售不合格产品", "facts": "经查，当事人销售不合格瓷砖", "legal_basis": "《中华人民共和国产品质量法》第四十九条",
+			"penalty_kinds": "罚款", "penalty_content": "罚款人民币 2,000 元", "fine": "2000", "decision_date": "2026-03-05"}
+		pushed := clients["token"].do("POST", "/api/v1/records/push", map[string]any{"records": []any{pushRec}})
+		if pushed.status != 200 {
+			t.Fatalf("push: %d %s", pushed.status, pushed.body)
+		}
+		batchID := int64(pushed.json()["batch_id"].(float64))
+		var recID int64
+		if err := e.db.QueryRowContext(context.Background(), "SELECT id FROM penalties WHERE doc_no = ?", pushRec["doc_no"]).Scan(&recID); err != nil {
+			t.Fatal(err)
+		}
+		readers := []string{"admin", "prosecutor", "depthead", "chief", "justice", "agency01"}
+		agencyOut := map[string]outcome{"agency01": {404, "not_found"}}
 
 		scopeLimited := map[string]outcome{"court": {404, "not_found"}, "petition": {404, "not_found"}, "agency01": {404, "not_found"}}
 		rules := map[string]accessRule{
@@ -226,6 +241,26 @@ func TestAccessMatrix(t *testing.T) {
 			"GET /api/v1/audit/verify":   {allow: []string{"admin"}, ok: 200},
 			"GET /api/v1/logins":         {allow: []string{"admin"}, ok: 200},
 			"GET /api/v1/stats/overview": {allow: []string{"*"}, ok: 200},
+			// A JSON body where a multipart upload belongs: the permission
+			// check passes, then the body is refused.
+			"POST /api/v1/imports": {allow: []string{"admin", "agency01"}, ok: 415, okCode: "unsupported_media_type",
+				body: func(string) any { return map[string]any{"agency_id": scjg} }},
+			"GET /api/v1/imports": {allow: readers, ok: 200},
+			"GET /api/v1/imports/{id}": {allow: readers, ok: 200, override: agencyOut,
+				path: func(string) string { return fmt.Sprintf("/api/v1/imports/%d", batchID) }},
+			"GET /api/v1/imports/{id}/rejects": {allow: readers, ok: 200, override: agencyOut,
+				path: func(string) string { return fmt.Sprintf("/api/v1/imports/%d/rejects", batchID) }},
+			"GET /api/v1/imports/{id}/rejects.xlsx": {allow: readers, ok: 200, override: agencyOut,
+				path: func(string) string { return fmt.Sprintf("/api/v1/imports/%d/rejects.xlsx", batchID) }},
+			"POST /api/v1/records/push": {allow: []string{"admin", "agency01"}, ok: 200, token: outcome{200, ""},
+				body: func(who string) any {
+					if who == "admin" {
+						return map[string]any{"agency_id": scjg, "records": []any{pushRec}}
+					}
+					return map[string]any{"records": []any{pushRec}}
+				}},
+			"GET /api/v1/records/{id}": {allow: readers, ok: 200, override: agencyOut,
+				path: func(string) string { return fmt.Sprintf("/api/v1/records/%d", recID) }},
 		}
 
 		routes := routeTable()

@@ -618,6 +618,44 @@ func TestResponsesMatchDocument(t *testing.T) {
 		expect("token dictionaries", machine.do("GET", "/api/v1/dictionaries", nil), 200, "")
 		expect("token on person route", machine.do("GET", "/api/v1/users", nil), 403, "forbidden")
 		expect("token on session", machine.do("GET", "/api/v1/session", nil), 403, "forbidden")
+
+		// Enforcement records (issue 3): push, batches, rejects, record detail, file upload.
+		rec := map[string]any{"doc_no": "青市监罚〔2026〕99号", "party_name": "江州市青岚区顺发建材有限公司", "party_uscc": "91350100M000100Y43",
+			"violation_type": "销售不合格产品", "facts": "经查，当事人销售不合格瓷砖", "legal_basis": "《中华人民共和国产品质量法》第四十九条",
+			"penalty_kinds": "罚款", "penalty_content": "罚款人民币 12,000 元", "fine": "12000", "decision_date": "2026-03-05"}
+		pushed := expect("push records", machine.do("POST", "/api/v1/records/push", map[string]any{"records": []any{rec, map[string]any{"doc_no": "坏"}}}), 200, "")
+		expect("push for another agency", machine.do("POST", "/api/v1/records/push", map[string]any{"agency_id": gaql, "records": []any{rec}}), 403, "forbidden")
+		expect("push nothing", admin.do("POST", "/api/v1/records/push", map[string]any{"agency_id": scjg, "records": []any{}}), 400, "validation_failed")
+		expect("push as prosecutor", prosecutor.do("POST", "/api/v1/records/push", map[string]any{"records": []any{rec}}), 403, "forbidden")
+		batchID := int64(pushed.json()["batch_id"].(float64))
+		expect("list imports", admin.do("GET", "/api/v1/imports", nil), 200, "")
+		expect("list imports bad limit", admin.do("GET", "/api/v1/imports?limit=0", nil), 400, "validation_failed")
+		expect("get import", admin.do("GET", p("/api/v1/imports/%d", batchID), nil), 200, "")
+		expect("get import out of scope", agency.do("GET", p("/api/v1/imports/%d", batchID), nil), 404, "not_found")
+		expect("import rejects", admin.do("GET", p("/api/v1/imports/%d/rejects", batchID), nil), 200, "")
+		expect("import rejects bad cursor", admin.do("GET", p("/api/v1/imports/%d/rejects?cursor=x", batchID), nil), 400, "validation_failed")
+		xlsx := expect("import rejects xlsx", admin.do("GET", p("/api/v1/imports/%d/rejects.xlsx", batchID), nil), 200, "")
+		if !bytes.HasPrefix(xlsx.body, []byte("PK")) {
+			t.Errorf("rejects.xlsx is not an XLSX (zip) file")
+		}
+		expect("import rejects xlsx out of scope", agency.do("GET", p("/api/v1/imports/%d/rejects.xlsx", batchID), nil), 404, "not_found")
+		var recID int64
+		if err := e.db.QueryRowContext(context.Background(), "SELECT id FROM penalties WHERE doc_no = ?", rec["doc_no"]).Scan(&recID); err != nil {
+			t.Fatal(err)
+		}
+		recResp := expect("get record", prosecutor.do("GET", p("/api/v1/records/%d", recID), nil), 200, "")
+		if r, _ := recResp.json()["record"].(map[string]any); r == nil || r["fine"] != "12000.00" {
+			t.Errorf("record fine: %s", recResp.body)
+		}
+		expect("get record out of scope", agency.do("GET", p("/api/v1/records/%d", recID), nil), 404, "not_found")
+		csv, err := os.ReadFile("../enforce/testdata/clean_national.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		expect("upload file", admin.upload("/api/v1/imports", map[string]string{"agency_id": fmt.Sprint(scjg)}, "clean.csv", csv), 201, "")
+		expect("upload not a table", admin.upload("/api/v1/imports", map[string]string{"agency_id": fmt.Sprint(scjg)}, "x.pdf", []byte("%PDF-1.7 \x00")), 400, "invalid_file")
+		expect("upload as json", admin.do("POST", "/api/v1/imports", map[string]any{"agency_id": scjg}), 415, "unsupported_media_type")
+		expect("upload other agency", agency.upload("/api/v1/imports", map[string]string{"agency_id": fmt.Sprint(scjg)}, "clean.csv", csv), 403, "forbidden")
 		expect("token on overview", machine.do("GET", "/api/v1/stats/overview", nil), 403, "forbidden")
 
 		expect("list tokens", admin.do("GET", "/api/v1/tokens", nil), 200, "")

@@ -43,16 +43,21 @@ func writeError(w http.ResponseWriter, e *apperr.Error) {
 // bytes, one JSON value. It returns the raw object keys too, so PATCH
 // handlers can tell an explicit null from an absent field.
 func decode(w http.ResponseWriter, r *http.Request, v any) (map[string]json.RawMessage, error) {
+	return decodeLimit(w, r, v, MaxBody)
+}
+
+// decodeLimit is decode with another size limit (record pushes are larger).
+func decodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) (map[string]json.RawMessage, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" {
 			return nil, apperr.New("unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）")
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, apperr.New("body_too_large", fmt.Sprintf("请求体过大，不能超过 %d KB", MaxBody/1024))
+		return nil, apperr.New("body_too_large", fmt.Sprintf("请求体过大，不能超过 %d KB", limit/1024))
 	}
 	if err != nil {
 		return nil, apperr.Wrap(err, "malformed_json", "无法读取请求体")

@@ -144,6 +144,13 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/audit/verify", person, s.verifyAudit},
 		{"GET", "/api/v1/logins", person, s.listLogins},
 		{"GET", "/api/v1/stats/overview", person, s.overview},
+		{"POST", "/api/v1/imports", person, s.importFile},
+		{"GET", "/api/v1/imports", person, s.listImports},
+		{"GET", "/api/v1/imports/{id}", person, s.getImport},
+		{"GET", "/api/v1/imports/{id}/rejects", person, s.listRejects},
+		{"GET", "/api/v1/imports/{id}/rejects.xlsx", person, s.rejectsXLSX},
+		{"POST", "/api/v1/records/push", anyone, s.pushRecords},
+		{"GET", "/api/v1/records/{id}", person, s.getRecord},
 	}
 }
 
