@@ -647,6 +647,8 @@ func TestResponsesMatchDocument(t *testing.T) {
 		if r, _ := recResp.json()["record"].(map[string]any); r == nil || r["fine"] != "12000.00" {
 			t.Errorf("record fine: %s", recResp.body)
 		}
+		expect("record quality", prosecutor.do("GET", "/api/v1/records/quality?from=2026-01-01", nil), 200, "")
+		expect("record quality bad date", prosecutor.do("GET", "/api/v1/records/quality?to=2026-13-01", nil), 400, "validation_failed")
 		expect("get record out of scope", agency.do("GET", p("/api/v1/records/%d", recID), nil), 404, "not_found")
 		csv, err := os.ReadFile("../enforce/testdata/clean_national.csv")
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/xingjian/xingjian/internal/apperr"
 	"github.com/xingjian/xingjian/internal/auth"
@@ -207,3 +208,34 @@ func recordView(sp enforce.StoredPenalty, agencyName string) map[string]any {
 
 var dateFields = map[string]struct{}{"decision_date": {}, "valid_until": {}, "publish_until": {}, "filed_date": {}, "served_date": {},
 	"payment_due_date": {}, "paid_date": {}, "transfer_date": {}, "court_apply_date": {}}
+
+type qualityView struct {
+	enforce.AgencyQuality
+	LastImportAt *string `json:"last_import_at"`
+}
+
+// recordQuality is the per-agency data-quality table: who shares, how late,
+// how clean.
+func (s *Server) recordQuality(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	for _, d := range []string{from, to} {
+		if d != "" {
+			if _, err := time.Parse("2006-01-02", d); err != nil {
+				return apperr.New("validation_failed", "from / to 须为日期，格式 YYYY-MM-DD")
+			}
+		}
+	}
+	qs, err := enforce.Quality(r.Context(), s.cfg.DB, p, from, to)
+	if err != nil {
+		return err
+	}
+	views := make([]qualityView, len(qs))
+	for i, q := range qs {
+		views[i] = qualityView{AgencyQuality: q}
+		if q.LastImportAt != 0 {
+			views[i].LastImportAt = tsPtr(&qs[i].LastImportAt)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": views})
+	return nil
+}
