@@ -85,7 +85,12 @@ func (im *Importer) ImportFile(ctx context.Context, p *auth.Principal, in FileIm
 		return rep, fileError(err)
 	}
 	defer rows.Close()
-	header, rows, err := tabular.ScanHeader(rows, KnownHeaders(), tabular.DefaultHeaderScan)
+	known := KnownHeaders()
+	if in.Mapping != nil {
+		// A saved layout may use headers of its own: search for those too.
+		known = in.Mapping.HeaderTexts()
+	}
+	header, rows, err := tabular.ScanHeader(rows, known, tabular.DefaultHeaderScan)
 	if err != nil {
 		return rep, fileError(err)
 	}

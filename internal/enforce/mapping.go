@@ -273,6 +273,20 @@ func headerBase(key string) string {
 // column 罚款数额 and reads it in 元.
 type Mapping map[string]string
 
+// HeaderTexts returns the names to locate a file's header with when m is
+// the agency's saved mapping: KnownHeaders and m's own header texts, so
+// that a layout sharing few names with the national one is still found by
+// tabular.ScanHeader.
+func (m Mapping) HeaderTexts() []string {
+	out := KnownHeaders()
+	for _, f := range fields {
+		if t := strings.TrimSpace(m[f.ID]); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // AutoMap derives a Mapping from a located header by the national-layout
 // names and their synonyms (Fields), tolerant of whitespace, full-width
 // characters, required-markers and a trailing note such as a unit. For a

@@ -204,6 +204,24 @@ func TestMappingSavedAsJSON(t *testing.T) {
 			t.Errorf("plan: fine %+v, decision %+v", p.cols[fFine], p.cols[fDecisionDate])
 		}
 	})
+	t.Run("LocatesHeaderOfLayoutWithFewNationalNames", func(t *testing.T) {
+		m := Mapping{"party_name": "被罚主体", "doc_no": "处罚书编号", "facts": "查明事实", "decision_date": "签发日期"}
+		rows := []tabular.Row{
+			{Line: 1, Cells: []string{"数字城管系统导出"}},
+			{Line: 2, Cells: []string{"案件编号", "被罚主体", "处罚书编号", "查明事实", "签发日期"}},
+		}
+		if _, err := tabular.FindHeader(rows, KnownHeaders()); err == nil {
+			t.Fatal("national names alone found a header; the test needs a layout they miss")
+		}
+		h, err := tabular.FindHeader(rows, m.HeaderTexts())
+		if err != nil || h.Line != 2 {
+			t.Fatalf("header line %d, %v", h.Line, err)
+		}
+		var nilMapping Mapping
+		if len(nilMapping.HeaderTexts()) != len(KnownHeaders()) {
+			t.Error("nil mapping adds names")
+		}
+	})
 	t.Run("FileUnitWinsOverMappingUnit", func(t *testing.T) {
 		h := headerOf("罚没款（万元）")
 		p := compile(Mapping{"fine": "罚没款（元）"}, h)

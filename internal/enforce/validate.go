@@ -2,6 +2,7 @@ package enforce
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,53 @@ type FileState struct {
 	plan    *plan
 	mapping Mapping
 	header  []tabular.Column
+
+	domains    map[string]string // the RowContext.Domains domainMemo is for
+	domainMemo map[string]string // 执法领域 text → code
+
+	// Values repeat down a file (the agency's code, a handful of dates):
+	// what parsed well once is not parsed again.
+	dates map[string]tabular.Date
+	usccs map[string]struct{}
+}
+
+// memoLimit bounds each memo of a FileState; a full memo starts afresh.
+const memoLimit = 4096
+
+func (fs *FileState) date(s string) (tabular.Date, bool) {
+	if fs == nil {
+		return tabular.Date{}, false
+	}
+	d, ok := fs.dates[s]
+	return d, ok
+}
+
+func (fs *FileState) rememberDate(s string, d tabular.Date) {
+	if fs == nil {
+		return
+	}
+	if fs.dates == nil || len(fs.dates) >= memoLimit {
+		fs.dates = make(map[string]tabular.Date, 64)
+	}
+	fs.dates[s] = d
+}
+
+func (fs *FileState) validUSCC(s string) bool {
+	if fs == nil {
+		return false
+	}
+	_, ok := fs.usccs[s]
+	return ok
+}
+
+func (fs *FileState) rememberUSCC(s string) {
+	if fs == nil {
+		return
+	}
+	if fs.usccs == nil || len(fs.usccs) >= memoLimit {
+		fs.usccs = make(map[string]struct{}, 64)
+	}
+	fs.usccs[s] = struct{}{}
 }
 
 // NewFileState returns the state for reading a new file.
@@ -93,6 +141,15 @@ var longTerm = tabular.Date{Year: 2099, Month: time.December, Day: 31}
 // than the importing agency's (FlagAgencyMismatch). Dates out of the usual
 // order (decided before filed, served before decided, …) are kept
 // unflagged: the supervision models look for exactly those.
+//
+// Cleaning: names, document numbers, codes and other short values go
+// through ident.NormalizeText (full-width forms to ASCII, white space
+// collapsed); document numbers also lose their spaces and have the year's
+// brackets written 〔2024〕. Prose (违法事实, 处罚依据, 处罚内容, 暂扣或吊销
+// 证照名称及编号, 备注) keeps its full-width punctuation and line breaks,
+// only trimmed and collapsed. Penalty kinds are joined with ";". 长期 and
+// 永久 in 处罚有效期 / 公示截止期 become 2099-12-31. An identifier column
+// holding only a placeholder ("无", "/", "-") is blank.
 func ParseRow(m Mapping, h tabular.Header, row tabular.Row, ctx RowContext) (Penalty, []RowError) {
 	v := rowValidator{row: row, ctx: &ctx, plan: planFor(m, h, ctx.File)}
 	v.today = ctx.Today
@@ -108,45 +165,27 @@ func ParseRow(m Mapping, h tabular.Header, row tabular.Row, ctx RowContext) (Pen
 }
 
 // planFor returns m compiled against h, reusing the file state's plan
-// while the mapping and the header are the ones it was compiled from.
+// while the same Mapping and Header (by identity: the same map, the same
+// Columns slice) are passed. Both must not be modified while a FileState
+// reads with them; passing another Mapping or Header compiles anew.
 func planFor(m Mapping, h tabular.Header, fs *FileState) *plan {
 	if fs == nil {
 		return compile(m, h)
 	}
-	if fs.plan != nil && sameMapping(fs.mapping, m) && sameColumns(fs.header, h.Columns) {
+	if fs.plan != nil && sameMap(fs.mapping, m) && sameSlice(fs.header, h.Columns) {
 		return fs.plan
 	}
 	fs.plan = compile(m, h)
-	fs.mapping = make(Mapping, len(m))
-	for k, val := range m {
-		fs.mapping[k] = val
-	}
-	fs.header = append(fs.header[:0], h.Columns...)
+	fs.mapping, fs.header = m, h.Columns // held, so that their addresses stay theirs
 	return fs.plan
 }
 
-func sameMapping(a, b Mapping) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, va := range a {
-		if vb, ok := b[k]; !ok || va != vb {
-			return false
-		}
-	}
-	return true
+func sameMap(a, b Mapping) bool {
+	return len(a) == len(b) && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
-func sameColumns(a, b []tabular.Column) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+func sameSlice(a, b []tabular.Column) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 var chinaZone = time.FixedZone("CST", 8*3600)
@@ -183,14 +222,23 @@ func (v *rowValidator) result() []RowError {
 }
 
 // fail records a row error against field f (-1: the whole row).
+// Texts are made valid UTF-8 here, for the report and the database: the
+// readers guarantee valid cells, API pushes may not.
 func (v *rowValidator) fail(f int, value, reason string) {
-	e := indexedError{col: -1, RowError: RowError{Line: v.row.Line, Value: value, Reason: reason}}
+	e := indexedError{col: -1, RowError: RowError{Line: v.row.Line, Value: validUTF8(value), Reason: validUTF8(reason)}}
 	if f >= 0 {
 		if c := v.plan.cols[f]; c.index >= 0 {
-			e.col, e.Column = c.index, c.header
+			e.col, e.Column = c.index, validUTF8(c.header)
 		}
 	}
 	v.errs = append(v.errs, e)
+}
+
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // name is how a reason refers to field f: the file's header, else the
@@ -204,25 +252,38 @@ func (v *rowValidator) name(f int) string {
 
 func (v *rowValidator) has(f int) bool { return v.plan.cols[f].index >= 0 }
 
-// raw is the cell of field f, trimmed, invalid UTF-8 made U+FFFD (readers
-// guarantee valid text, API pushes may not); "" when the file has no such
-// column.
+// raw is the cell of field f, trimmed; "" when the file has no such
+// column. It may be invalid UTF-8 (see fail).
 func (v *rowValidator) raw(f int) string {
 	c := v.plan.cols[f]
 	if c.index < 0 {
 		return ""
 	}
-	s := strings.TrimSpace(v.row.Cell(c.index))
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
+	return trimCell(v.row.Cell(c.index))
+}
+
+// trimCell is strings.TrimSpace, quick for the usual cell that begins with
+// a CJK ideograph or visible ASCII and ends with no space.
+func trimCell(s string) string {
+	if s == "" {
+		return s
 	}
-	return s
+	first, last := s[0], s[len(s)-1]
+	if (first > ' ' && first < utf8.RuneSelf || first >= 0xE4 && first <= 0xE9) && last > ' ' {
+		if last < utf8.RuneSelf {
+			return s
+		}
+		if r, _ := utf8.DecodeLastRuneInString(s); !unicode.IsSpace(r) {
+			return s
+		}
+	}
+	return strings.TrimSpace(s)
 }
 
 // text is the cell of field f cleaned with ident.NormalizeText, "" for a
 // placeholder meaning "nothing" (无, /, -, …).
 func (v *rowValidator) text(f int) string {
-	s := ident.NormalizeText(v.raw(f))
+	s := normalizeText(v.raw(f))
 	if isPlaceholder(s) {
 		return ""
 	}
@@ -234,25 +295,81 @@ func (v *rowValidator) text(f int) string {
 // Chinese prose as written (“第（二）项”, “，”) and its line breaks.
 func (v *rowValidator) prose(f int) string {
 	s := cleanProse(v.raw(f))
-	if isPlaceholder(ident.NormalizeText(s)) {
+	if len(s) <= 8 && isPlaceholder(normalizeText(s)) {
 		return ""
 	}
 	return s
 }
 
-// cleanProse trims each line, collapses runs of white space within it to
-// one space, drops zero-width characters and blank lines, and makes
-// invalid UTF-8 U+FFFD.
-func cleanProse(s string) string {
-	if s == "" {
-		return ""
+// normalizeText is ident.NormalizeText, returning s itself at no cost
+// when it is already clean, as nearly every cell is.
+func normalizeText(s string) string {
+	if isNormalText(s) {
+		return s
 	}
+	return ident.NormalizeText(s)
+}
+
+// isNormalText reports s that ident.NormalizeText leaves unchanged, for
+// certain: valid UTF-8 without full-width ASCII forms, zero-width
+// characters or white space other than single inner ASCII spaces.
+func isNormalText(s string) bool {
+	prevSpace := true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ':
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			case c >= '\t' && c <= '\r':
+				return false
+			default:
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r >= 0xFF01 && r <= 0xFF5E || spaceOrInvisible(r) {
+			return false
+		}
+		prevSpace = false
+		i += size
+	}
+	return !prevSpace || s == ""
+}
+
+// spaceOrInvisible reports a non-ASCII rune unicode.IsSpace accepts, or a
+// zero-width character or joiner the cleaners drop or trim.
+func spaceOrInvisible(r rune) bool {
+	switch {
+	case r >= 0x2000 && r <= 0x200D, r == 0x2028, r == 0x2029, r == 0x202F, r == 0x205F, r == 0x2060,
+		r == 0x3000, r == 0xFEFF, r == 0x85, r == 0xA0, r == 0x1680:
+		return true
+	}
+	return false
+}
+
+// cleanProse trims each line, collapses runs of white space within it to
+// one space, drops zero-width characters and joiners and blank lines, and
+// makes invalid UTF-8 U+FFFD.
+func cleanProse(s string) string {
+	if isCleanProse(s) {
+		return s
+	}
+	return cleanProseSlow(s)
+}
+
+func cleanProseSlow(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space, lineHasText, pendingBreak := false, false, false
 	for _, r := range s {
 		switch {
-		case r == 0x200B || r == 0x2060 || r == 0xFEFF:
+		case r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF:
 			continue
 		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
 			if lineHasText {
@@ -273,7 +390,37 @@ func cleanProse(s string) string {
 		space, lineHasText = false, true
 		b.WriteRune(r)
 	}
-	return strings.Trim(b.String(), "\u200c\u200d")
+	return b.String()
+}
+
+// isCleanProse reports s that cleanProse leaves unchanged, for certain.
+func isCleanProse(s string) bool {
+	prevSpace := true // at a line start
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' || c == '\n':
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			case c >= '\t' && c <= '\r':
+				return false
+			default:
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || spaceOrInvisible(r) {
+			return false
+		}
+		prevSpace = false
+		i += size
+	}
+	return !prevSpace || s == ""
 }
 
 // required returns text(f), failing the row when it is blank.
@@ -315,7 +462,7 @@ var placeholders = map[string]bool{
 	"无": true, "空": true, "暂无": true, "null": true, "NULL": true, "Null": true, "N/A": true, "n/a": true, "NA": true,
 }
 
-func isPlaceholder(s string) bool { return placeholders[s] }
+func isPlaceholder(s string) bool { return len(s) <= 6 && placeholders[s] }
 
 func (v *rowValidator) parse() {
 	p := &v.p
@@ -395,31 +542,38 @@ func (v *rowValidator) docNo() string {
 }
 
 func normalizeDocNo(s string) string {
-	if s == "" {
-		return ""
+	if strings.IndexByte(s, ' ') >= 0 {
+		s = strings.ReplaceAll(s, " ", "")
 	}
-	s = strings.Map(func(r rune) rune {
-		if r == ' ' {
-			return -1
-		}
-		return r
-	}, s)
-	rs := []rune(s)
-	for i := 0; i+5 < len(rs); i++ {
-		if !isOpenBracket(rs[i]) || !isCloseBracket(rs[i+5]) {
-			continue
-		}
-		year := true
-		for _, d := range rs[i+1 : i+5] {
-			if d < '0' || d > '9' {
-				year = false
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		j := i + size
+		if isOpenBracket(r) && j+4 < len(s) && isDigits(s[j:j+4]) {
+			r2, size2 := utf8.DecodeRuneInString(s[j+4:])
+			if isCloseBracket(r2) {
+				if r != '〔' || r2 != '〕' {
+					if b.Cap() == 0 {
+						b.Grow(len(s) + 4)
+					}
+					b.WriteString(s[last:i])
+					b.WriteRune('〔')
+					b.WriteString(s[j : j+4])
+					b.WriteRune('〕')
+					last = j + 4 + size2
+				}
+				i = j + 4 + size2
+				continue
 			}
 		}
-		if year {
-			rs[i], rs[i+5] = '〔', '〕'
-		}
+		i = j
 	}
-	return string(rs)
+	if b.Cap() == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 func isOpenBracket(r rune) bool {
@@ -534,6 +688,14 @@ func (v *rowValidator) identText(f int) string {
 // parsePartyKind reads the 行政相对人类别 column, tolerant of the variants
 // agencies write.
 func parsePartyKind(s string) (string, bool) {
+	switch s {
+	case "法人及非法人组织":
+		return PartyLegalPerson, true
+	case "自然人":
+		return PartyNaturalPerson, true
+	case "个体工商户":
+		return PartyIndividualBusiness, true
+	}
 	t := strings.ToLower(strings.ReplaceAll(s, " ", ""))
 	switch t {
 	case PartyLegalPerson, PartyNaturalPerson, PartyIndividualBusiness:
@@ -555,9 +717,15 @@ func parsePartyKind(s string) (string, bool) {
 // wrong check character keeps the code with flag; anything else that is
 // not a credit code fails the row, with a hint at the usual mix-ups.
 func (v *rowValidator) uscc(f int, s, flag string) string {
+	if v.ctx.File.validUSCC(s) {
+		return s
+	}
 	u, err := ident.ParseUSCC(s)
 	switch {
 	case err == nil:
+		if u.Code == s {
+			v.ctx.File.rememberUSCC(s)
+		}
 		return u.Code
 	case ident.IsSoft(err):
 		if flag != "" {
@@ -668,11 +836,11 @@ const (
 
 func (v *rowValidator) date(f int, kind dateKind) tabular.Date {
 	s := v.raw(f)
-	if s == "" || isPlaceholder(ident.NormalizeText(s)) {
+	if s == "" || isPlaceholder(normalizeText(s)) {
 		return tabular.Date{}
 	}
 	if kind == dateLongTerm {
-		switch strings.ReplaceAll(ident.NormalizeText(s), " ", "") {
+		switch strings.ReplaceAll(normalizeText(s), " ", "") {
 		case "长期", "长期有效", "永久", "永久有效", "无期限":
 			return longTerm
 		}
@@ -682,8 +850,13 @@ func (v *rowValidator) date(f int, kind dateKind) tabular.Date {
 	if v.ctx.Date1904 && isNumber(s) && !strings.ContainsAny(s, "eE") && len(s) < 12 {
 		f, _ := strconv.ParseFloat(s, 64)
 		d, err = tabular.DateFromSerial(f, true)
+	} else if memo, ok := v.ctx.File.date(s); ok {
+		d = memo
 	} else {
 		d, err = tabular.ParseDate(s)
+		if err == nil {
+			v.ctx.File.rememberDate(s, d)
+		}
 	}
 	if err != nil {
 		v.fail(f, s, fmt.Sprintf("“%s”：%s", v.name(f), err.Error()))
@@ -748,7 +921,19 @@ func (v *rowValidator) domain() string {
 	if s == "" || v.ctx.Domains == nil {
 		return s
 	}
+	fs := v.ctx.File
+	if fs != nil {
+		if !sameDomains(fs.domains, v.ctx.Domains) {
+			fs.domains, fs.domainMemo = v.ctx.Domains, map[string]string{}
+		}
+		if code, ok := fs.domainMemo[s]; ok && code != "" {
+			return code
+		}
+	}
 	if code, ok := matchDomain(s, v.ctx.Domains); ok {
+		if fs != nil && len(fs.domainMemo) < 1000 {
+			fs.domainMemo[s] = code
+		}
 		return code
 	}
 	codes := make([]string, 0, len(v.ctx.Domains))
@@ -762,6 +947,10 @@ func (v *rowValidator) domain() string {
 	}
 	v.fail(fDomain, v.raw(fDomain), fmt.Sprintf("无法识别的“%s”“%s”，应为：%s", v.name(fDomain), s, strings.Join(names, "、")))
 	return ""
+}
+
+func sameDomains(a, b map[string]string) bool {
+	return a != nil && len(a) == len(b) && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 func matchDomain(s string, domains map[string]string) (string, bool) {
@@ -817,6 +1006,9 @@ func (v *rowValidator) procedure() string {
 	if s == "" {
 		return ""
 	}
+	if p, ok := procedures[s]; ok {
+		return p
+	}
 	if p, ok := procedures[strings.ToLower(strings.ReplaceAll(s, " ", ""))]; ok {
 		return p
 	}
@@ -836,6 +1028,9 @@ func (v *rowValidator) yesNo(f int) *bool {
 	s := v.text(f)
 	if s == "" || s == "不适用" {
 		return nil
+	}
+	if b, ok := yesNo[s]; ok {
+		return &b
 	}
 	if b, ok := yesNo[strings.ToLower(strings.ReplaceAll(s, " ", ""))]; ok {
 		return &b

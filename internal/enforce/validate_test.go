@@ -19,6 +19,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/xingjian/xingjian/internal/ident"
 	"github.com/xingjian/xingjian/internal/tabular"
 )
 
@@ -640,11 +641,7 @@ func importForTest(t *testing.T, name string, data []byte, saved Mapping, fc fix
 	if err != nil {
 		t.Fatal(err)
 	}
-	known := KnownHeaders()
-	for _, h := range saved {
-		known = append(known, h)
-	}
-	h, data2, err := tabular.ScanHeader(rs, known, 0)
+	h, data2, err := tabular.ScanHeader(rs, saved.HeaderTexts(), 0)
 	if err != nil {
 		rep.FileError = err.Error()
 		return rep
@@ -904,6 +901,16 @@ func FuzzParseRow(f *testing.F) {
 	f.Add("合计\x1f１２３\x1f-5\x1f2024年2月30日\x1f91440705MA53LJ9B2M\x1f440703650403001\x1f是\x1f简易", -3)
 	f.Add(strings.Repeat("\xff\xfe〔2024〕\x1f", 60), 1<<40)
 	f.Fuzz(func(t *testing.T, data string, line int) {
+		// The fast paths agree with the cleaners they skip.
+		if isNormalText(data) && ident.NormalizeText(data) != data {
+			t.Fatalf("isNormalText(%q) but NormalizeText changes it", data)
+		}
+		if isCleanProse(data) && cleanProseSlow(data) != data {
+			t.Fatalf("isCleanProse(%q) but cleanProseSlow changes it", data)
+		}
+		if c := cleanProseSlow(data); cleanProseSlow(c) != c || !isCleanProse(c) {
+			t.Fatalf("cleanProse(%q) = %q is not clean", data, c)
+		}
 		if line < 0 {
 			line = -line
 		}
@@ -1011,4 +1018,83 @@ func BenchmarkParseRow(b *testing.B) {
 			b.Fatal(errs)
 		}
 	}
+}
+
+func TestParseRowValueForms(t *testing.T) {
+	t.Run("ReadsEveryDateForm", func(t *testing.T) {
+		for _, s := range []string{"2024-05-06", "2024/5/6", "2024.5.6", "2024年5月6日", "20240506", "２０２４－０５－０６",
+			"2024-05-06 00:00:00", "二〇二四年五月六日", "45418"} {
+			vals := goodRow()
+			vals["处罚决定日期"] = s
+			p, errs := parse(vals, testCtx())
+			if errs != nil || p.DecisionDate.String() != "2024-05-06" {
+				t.Errorf("%q → %v %+v", s, p.DecisionDate, errs)
+			}
+		}
+	})
+	t.Run("ReadsEveryYesNoForm", func(t *testing.T) {
+		for s, want := range map[string]bool{"是": true, "已告知": true, "√": true, "Y": true, "y": true, "1": true, "TRUE": true,
+			"否": false, "未告知": false, "×": false, "N": false, "0": false, " 否 ": false} {
+			vals := goodRow()
+			vals["是否告知救济途径"] = s
+			p, errs := parse(vals, testCtx())
+			if errs != nil || p.RemedyNotice == nil || *p.RemedyNotice != want {
+				t.Errorf("%q → %v %+v", s, p.RemedyNotice, errs)
+			}
+		}
+	})
+	t.Run("ReadsEveryProcedureForm", func(t *testing.T) {
+		for s, want := range map[string]string{"简易": ProcedureSimple, "简易程序": ProcedureSimple, "当场": ProcedureSimple,
+			"当场处罚": ProcedureSimple, "普通": ProcedureOrdinary, "普通程序": ProcedureOrdinary, "一般程序": ProcedureOrdinary} {
+			vals := goodRow()
+			vals["程序类型"] = s
+			p, errs := parse(vals, testCtx())
+			if errs != nil || p.Procedure != want {
+				t.Errorf("%q → %q %+v", s, p.Procedure, errs)
+			}
+		}
+	})
+	t.Run("ReadsEveryPartyKindForm", func(t *testing.T) {
+		for s, want := range map[string]string{"法人及非法人组织": PartyLegalPerson, "法人及其他组织": PartyLegalPerson, "法人": PartyLegalPerson,
+			"非法人组织": PartyLegalPerson, "单位": PartyLegalPerson, "企业": PartyLegalPerson, "个体工商户": PartyIndividualBusiness,
+			"个体户": PartyIndividualBusiness, "个体": PartyIndividualBusiness, "legal_person": PartyLegalPerson} {
+			vals := goodRow()
+			vals["行政相对人类别"] = s
+			p, errs := parse(vals, testCtx())
+			if errs != nil || p.PartyKind != want {
+				t.Errorf("%q → %q %+v", s, p.PartyKind, errs)
+			}
+		}
+		for _, s := range []string{"自然人", "个人", "公民"} {
+			vals := goodRow()
+			natural(vals)
+			vals["行政相对人类别"] = s
+			p, errs := parse(vals, testCtx())
+			if errs != nil || p.PartyKind != PartyNaturalPerson {
+				t.Errorf("%q → %q %+v", s, p.PartyKind, errs)
+			}
+		}
+	})
+	t.Run("ReadsYuanColumnWithThousandsSeparators", func(t *testing.T) {
+		h := headerOf("当事人名称", "统一社会信用代码", "决定书文号", "违法行为", "违法事实", "处罚依据", "处罚种类", "处罚内容", "罚款金额（元）", "决定日期")
+		m, _ := AutoMap(h)
+		row := tabular.Row{Line: 3, Cells: []string{"江门市蓬江区荣兴五金制品有限公司", usccRongxing, "蓬市监罚〔2024〕1号", "a", "b", "c", "罚款", "d", "１２，３４５.６", "2024-01-01"}}
+		p, errs := ParseRow(m, h, row, testCtx())
+		if errs != nil || p.FineFen != 1_234_560 {
+			t.Fatalf("%d %+v", p.FineFen, errs)
+		}
+	})
+	t.Run("RejectsAmountInColumnWithoutUnit", func(t *testing.T) {
+		h := headerOf("当事人名称", "统一社会信用代码", "决定书文号", "违法行为", "违法事实", "处罚依据", "处罚种类", "处罚内容", "罚款数额", "决定日期")
+		m, _ := AutoMap(h)
+		row := tabular.Row{Line: 3, Cells: []string{"江门市蓬江区荣兴五金制品有限公司", usccRongxing, "蓬市监罚〔2024〕1号", "a", "b", "c", "罚款", "d", "5000", "2024-01-01"}}
+		_, errs := ParseRow(m, h, row, testCtx())
+		if len(errs) != 1 || errs[0].Column != "罚款数额" || !strings.Contains(errs[0].Reason, "单位不明") {
+			t.Fatalf("%+v", errs)
+		}
+		row.Cells[8] = "5000元"
+		if p, errs := ParseRow(m, h, row, testCtx()); errs != nil || p.FineFen != 500_000 {
+			t.Fatalf("%d %+v", p.FineFen, errs)
+		}
+	})
 }
