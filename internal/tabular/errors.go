@@ -11,7 +11,7 @@ const (
 	CodeEmpty        Code = "file_empty"         // zero bytes, or only a BOM and whitespace
 	CodeNotTable     Code = "not_a_table"        // PDF, image, Word, a ZIP that is not XLSX, binary junk
 	CodeCorrupt      Code = "corrupt_workbook"   // looks like XLSX but cannot be read
-	CodeLegacyXLS    Code = "legacy_xls"         // Excel 97–2003 .xls, not supported
+	CodeLegacyXLS    Code = "legacy_xls"         // BIFF2–4 .xls or a bare BIFF stream, not supported
 	CodeEncrypted    Code = "encrypted_workbook" // password-protected workbook
 	CodeEncoding     Code = "unknown_encoding"   // text that is neither UTF-8, UTF-16 nor GB18030
 	CodeRecordTooBig Code = "record_too_large"   // one CSV record over the size limit (often an unclosed quote)

@@ -20,6 +20,7 @@ type Format int
 const (
 	FormatCSV  Format = iota + 1 // delimited text: CSV, TSV, semicolon-separated
 	FormatXLSX                   // Office Open XML workbook (.xlsx, .xlsm)
+	FormatXLS                    // legacy Excel 97–2003 / WPS workbook (.xls: BIFF8, also BIFF5)
 )
 
 func (f Format) String() string {
@@ -28,6 +29,8 @@ func (f Format) String() string {
 		return "CSV"
 	case FormatXLSX:
 		return "XLSX"
+	case FormatXLS:
+		return "XLS"
 	}
 	return fmt.Sprintf("Format(%d)", int(f))
 }
@@ -72,8 +75,8 @@ type Options struct {
 	// usually an opening quote never closed — ends reading with
 	// [ErrRecordTooBig] instead of swallowing the rest of a large file.
 	MaxRecordBytes int
-	// MaxXLSXBytes bounds the size of an XLSX file (default 256 MiB), which
-	// excelize reads into memory whole; larger ones are [ErrTooLarge]. CSV
+	// MaxXLSXBytes bounds the size of an XLSX or .xls file (default 256 MiB),
+	// which is read into memory whole; larger ones are [ErrTooLarge]. CSV
 	// files are streamed and have no limit.
 	MaxXLSXBytes int64
 	// MaxUnzipBytes bounds the uncompressed size of an XLSX (default 4 GiB),
@@ -105,7 +108,8 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Book is an opened file: one sheet for CSV, the workbook's sheets for XLSX.
+// Book is an opened file: one sheet for CSV, the workbook's worksheets for
+// XLSX and XLS.
 type Book struct {
 	Format Format
 	// Sheets are the sheet names in workbook order. A CSV has one sheet, named
@@ -117,7 +121,7 @@ type Book struct {
 	Encoding Encoding
 	// Delimiter (CSV only) is the sniffed field separator.
 	Delimiter rune
-	// Date1904 (XLSX only) reports the workbook's 1904 date system, under
+	// Date1904 (XLSX and XLS) reports the workbook's 1904 date system, under
 	// which serial day numbers count from 1904-01-01 (see [DateFromSerial]).
 	Date1904 bool
 
@@ -125,6 +129,7 @@ type Book struct {
 	size int64
 	opts Options
 	xlsx *excelize.File
+	xls  *xlsBook
 }
 
 // Open recognises a file by its content and prepares it for reading. name is
@@ -132,8 +137,10 @@ type Book struct {
 // two error messages; the content decides the format:
 //
 //   - a ZIP holding xl/workbook.xml is an XLSX workbook;
-//   - an OLE2 compound file is a legacy .xls ([ErrLegacyXLS]), an encrypted
-//     workbook ([ErrEncrypted]) or another Office document ([ErrNotTable]);
+//   - an OLE2 compound file with a Workbook (BIFF8) or Book (BIFF5) stream is
+//     a legacy .xls workbook, read by this package's own reader (see xls.go);
+//     an OLE2 file may also be an encrypted workbook ([ErrEncrypted]) or
+//     another Office document ([ErrNotTable]);
 //   - PDF, HTML/XML disguised as .xls, other ZIPs and binary data are
 //     [ErrNotTable]; an XLSX that cannot be read is [ErrCorrupt];
 //   - anything else that decodes as text is CSV (see [NewCSVReader]).
@@ -143,8 +150,9 @@ type Book struct {
 // that a malicious file can never crash the server.
 //
 // An XLSX is read into memory by excelize (its worksheets are then streamed,
-// spilling to temporary files when large), so callers should bound upload
-// sizes; a CSV is streamed from r and never held whole.
+// spilling to temporary files when large) and an .xls by this package (each
+// worksheet parsed when [Book.Rows] asks for it), so callers should bound
+// upload sizes; a CSV is streamed from r and never held whole.
 func Open(r io.ReaderAt, size int64, name string) (*Book, error) {
 	return OpenWithOptions(r, size, name, Options{})
 }
@@ -164,7 +172,10 @@ func OpenWithOptions(r io.ReaderAt, size int64, name string, opts Options) (*Boo
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return b, b.openZip(name)
 	case bytes.HasPrefix(head, oleMagic):
-		return nil, classifyOLE(r, size)
+		if err := b.openOLE(); err != nil {
+			return nil, err
+		}
+		return b, nil
 	case bytes.HasPrefix(head, []byte("%PDF")):
 		return nil, withMessage(ErrNotTable, 0, nil, "文件是 PDF 文档，不是 CSV 或 Excel 表格")
 	case bytes.HasPrefix(head, []byte{0x09, 0x08}), bytes.HasPrefix(head, []byte{0x09, 0x04}), bytes.HasPrefix(head, []byte{0x09, 0x02}):
@@ -197,12 +208,15 @@ func (b *Book) Rows(i int) (Rows, error) {
 		return newCSVReader(io.NewSectionReader(b.src, 0, b.size), b.opts)
 	case FormatXLSX:
 		return b.xlsxRows(b.Sheets[i])
+	case FormatXLS:
+		return b.xlsRows(i)
 	}
 	return nil, newErr(ErrNotTable, 0, nil)
 }
 
 // Close releases the workbook's temporary files.
 func (b *Book) Close() error {
+	b.xls = nil
 	if b.xlsx != nil {
 		f := b.xlsx
 		b.xlsx = nil
@@ -224,32 +238,45 @@ func sheetNameFromFile(name string) string {
 
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
-// classifyOLE names the document inside an OLE2 compound file by its streams:
-// "Workbook" (BIFF8) or "Book" (BIFF5) is a legacy .xls, "EncryptedPackage" a
-// password-protected XLSX (Office stores those as OLE2), anything else (Word
+// openOLE names the document inside an OLE2 compound file by its streams:
+// "Workbook" (BIFF8) or "Book" (BIFF5) is a legacy .xls, read by openXLS
+// (Workbook preferred when both are present); "EncryptedPackage" a
+// password-protected XLSX (Office stores those as OLE2); anything else (Word
 // .doc, PowerPoint .ppt, Outlook .msg) is not a table.
-func classifyOLE(r io.ReaderAt, size int64) (err error) {
+func (b *Book) openOLE() (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = withMessage(ErrCorrupt, 0, fmt.Errorf("mscfb panic: %v", p), "Excel 文件已损坏，无法读取")
 		}
 	}()
-	doc, err := mscfb.New(io.NewSectionReader(r, 0, size))
+	doc, err := mscfb.New(io.NewSectionReader(b.src, 0, b.size))
 	if err != nil {
 		return newErr(ErrCorrupt, 0, err)
 	}
 	var names []string
+	var workbook, book *mscfb.File
 	for entry, err := doc.Next(); err == nil; entry, err = doc.Next() {
 		names = append(names, entry.Name)
+		if len(entry.Path) == 0 && !entry.FileInfo().IsDir() {
+			switch {
+			case strings.EqualFold(entry.Name, "Workbook") && workbook == nil:
+				workbook = entry
+			case strings.EqualFold(entry.Name, "Book") && book == nil:
+				book = entry
+			}
+		}
 		if len(names) > 10000 {
 			break
 		}
 	}
+	if workbook == nil {
+		workbook = book
+	}
+	if workbook != nil {
+		return b.openXLS(workbook)
+	}
 	for _, n := range names {
-		switch n {
-		case "Workbook", "Book":
-			return newErr(ErrLegacyXLS, 0, nil)
-		case "EncryptedPackage":
+		if n == "EncryptedPackage" {
 			return newErr(ErrEncrypted, 0, nil)
 		}
 	}

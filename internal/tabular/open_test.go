@@ -93,8 +93,7 @@ func TestOpenRejectsWhatIsNotATable(t *testing.T) {
 			}
 			return body
 		}), ErrCorrupt},
-		{"LegacyXLS", "jmzyclb.xls", xls, ErrLegacyXLS},
-		{"LegacyXLSRenamed", "jmzyclb.xlsx", xls, ErrLegacyXLS},
+		{"BareBIFF4Stream", "a.xls", []byte{0x09, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00}, ErrLegacyXLS},
 		{"TruncatedXLS", "a.xls", xls[:1024], ErrCorrupt},
 		{"EncryptedXLSX", "a.xlsx", encrypted, ErrEncrypted},
 	} {
@@ -115,8 +114,23 @@ func TestOpenRejectsAnXLSXOverTheLimit(t *testing.T) {
 }
 
 func TestLegacyXLSMessage(t *testing.T) {
-	b, err := openFile(t, "testdata/jmzyclb.xls")
+	// A bare BIFF stream without the OLE2 wrapper is still refused.
+	b, err := openBytes([]byte{0x09, 0x02, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00}, "a.xls")
 	if b != nil || err.(*Error).Message != "暂不支持旧版 .xls 文件，请在 WPS/Excel 中另存为 .xlsx 后重新上传" {
 		t.Fatalf("got %v %v", b, err)
+	}
+}
+
+func TestXLSOpenedByContent(t *testing.T) {
+	// An .xls renamed .xlsx (or .csv) is read as what it is.
+	xls, err := os.ReadFile("testdata/jmzyclb.xls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"jmzyclb.xls", "jmzyclb.xlsx", "上传.csv"} {
+		b, err := openBytes(xls, name)
+		if err != nil || b.Format != FormatXLS || len(b.Sheets) != 14 {
+			t.Fatalf("%s: %v %v", name, b, err)
+		}
 	}
 }
