@@ -71,6 +71,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("注入演示数据失败: %w", err)
 		case created:
 			log.Info("demo district seeded", "district", demo.District, "password", "demo")
+			start := time.Now()
+			sum, err := demo.SeedRecords(ctx, db, demo.DefaultRecords, demo.DefaultSeed, nil)
+			if err != nil {
+				return fmt.Errorf("注入演示处罚记录失败: %w", err)
+			}
+			log.Info("demo penalty records seeded", "records", sum.Records, "elapsed", time.Since(start).Round(time.Millisecond).String())
 		}
 	}
 	authSvc := auth.NewService(db)
@@ -155,8 +161,16 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("demo", stderr)
 	var d dbFlags
 	d.register(fs)
+	records := fs.Int("records", demo.DefaultRecords, "演示行政处罚记录条数（0 = 不生成） number of demo penalty records")
 	if err := parse(fs, args); err != nil {
 		return helpOK(err)
+	}
+	if *records < 0 {
+		return usageError{"--records 不能为负数"}
+	}
+	explicit := false // --records given: a different existing count is an error, not "unchanged"
+	for _, a := range args {
+		explicit = explicit || a == "--records" || a == "-records" || strings.HasPrefix(a, "--records=") || strings.HasPrefix(a, "-records=")
 	}
 	db, err := openDB(ctx, d)
 	if err != nil {
@@ -172,6 +186,38 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	} else {
 		fmt.Fprintln(stdout, "演示数据已存在，未做改动")
 	}
+	if *records == 0 {
+		return nil
+	}
+	start := time.Now()
+	shown := false
+	sum, err := demo.SeedRecords(ctx, db, *records, demo.DefaultSeed, func(n int) {
+		if n%10000 != 0 && n != *records {
+			return
+		}
+		shown = true
+		fmt.Fprintf(stderr, "\r正在生成演示处罚记录 %d / %d 条（%.0f 条/秒）…", n, *records, float64(n)/time.Since(start).Seconds())
+	})
+	if shown {
+		fmt.Fprintln(stderr)
+	}
+	if err != nil {
+		return err
+	}
+	if !sum.Created {
+		if explicit && sum.Records != *records {
+			return fmt.Errorf("数据库中已有 %d 条演示处罚记录，未再生成；如需 %d 条，请使用新的数据库", sum.Records, *records)
+		}
+		fmt.Fprintf(stdout, "演示处罚记录已存在（%d 条），未做改动\n", sum.Records)
+		return nil
+	}
+	planted := 0
+	for _, docs := range sum.Planted {
+		planted += len(docs)
+	}
+	elapsed := time.Since(start)
+	fmt.Fprintf(stdout, "已生成演示行政处罚记录 %d 条（%s 至 %s，含预置违法情形 %d 条），用时 %.1f 秒\n",
+		sum.Records, sum.From, sum.Today, planted, elapsed.Seconds())
 	return nil
 }
 

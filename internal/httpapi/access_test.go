@@ -259,7 +259,9 @@ func TestAccessMatrix(t *testing.T) {
 					}
 					return map[string]any{"records": []any{pushRec}}
 				}},
-			"GET /api/v1/records/quality": {allow: readers, ok: 200},
+			"GET /api/v1/records/quality":     {allow: readers, ok: 200},
+			"GET /api/v1/records":             {allow: readers, ok: 200},
+			"GET /api/v1/records/export.xlsx": {allow: readers, ok: 200},
 			"GET /api/v1/records/{id}": {allow: readers, ok: 200, override: agencyOut,
 				path: func(string) string { return fmt.Sprintf("/api/v1/records/%d", recID) }},
 		}

@@ -647,6 +647,20 @@ func TestResponsesMatchDocument(t *testing.T) {
 		if r, _ := recResp.json()["record"].(map[string]any); r == nil || r["fine"] != "12000.00" {
 			t.Errorf("record fine: %s", recResp.body)
 		}
+		list := expect("search records", prosecutor.do("GET", "/api/v1/records?q=顺发建材&limit=10", nil), 200, "")
+		if items, _ := list.json()["items"].([]any); len(items) == 0 {
+			t.Errorf("search found nothing: %s", list.body)
+		}
+		expect("search records bad cursor", prosecutor.do("GET", "/api/v1/records?cursor=zzz", nil), 400, "validation_failed")
+		expect("search records bad fine", prosecutor.do("GET", "/api/v1/records?min_fine=abc", nil), 400, "validation_failed")
+		if own := expect("agency searches own records", agency.do("GET", "/api/v1/records?q=顺发建材", nil), 200, ""); strings.Contains(string(own.body), "顺发建材") {
+			t.Errorf("agency01 sees another agency's record: %s", own.body)
+		}
+		exp := expect("export records", prosecutor.do("GET", "/api/v1/records/export.xlsx?q=顺发", nil), 200, "")
+		if !bytes.HasPrefix(exp.body, []byte("PK")) {
+			t.Errorf("export is not an XLSX file")
+		}
+		expect("export records bad date", prosecutor.do("GET", "/api/v1/records/export.xlsx?from=2026-02-30", nil), 400, "validation_failed")
 		expect("record quality", prosecutor.do("GET", "/api/v1/records/quality?from=2026-01-01", nil), 200, "")
 		expect("record quality bad date", prosecutor.do("GET", "/api/v1/records/quality?to=2026-13-01", nil), 400, "validation_failed")
 		expect("get record out of scope", agency.do("GET", p("/api/v1/records/%d", recID), nil), 404, "not_found")

@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/xingjian/xingjian/internal/apperr"
 	"github.com/xingjian/xingjian/internal/auth"
 	"github.com/xingjian/xingjian/internal/enforce"
+	"github.com/xingjian/xingjian/internal/tabular"
 )
 
 // MaxUpload bounds an uploaded enforcement file.
@@ -201,7 +205,9 @@ func recordView(sp enforce.StoredPenalty, agencyName string) map[string]any {
 	if sp.Flags == nil {
 		m["flags"] = []string{}
 	}
-	m["id"], m["agency_id"], m["agency_name"], m["revision"] = sp.ID, sp.AgencyID, agencyName, sp.Revision
+	// agency_name is the deciding agency as the file states it; org_name is
+	// the org that reported the record.
+	m["id"], m["agency_id"], m["org_name"], m["revision"] = sp.ID, sp.AgencyID, agencyName, sp.Revision
 	m["batch_id"], m["created_at"], m["updated_at"] = optID(sp.BatchID), ts(sp.CreatedAt), ts(sp.UpdatedAt)
 	return m
 }
@@ -238,4 +244,144 @@ func (s *Server) recordQuality(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": views})
 	return nil
+}
+
+type summaryView struct {
+	ID            int64    `json:"id"`
+	AgencyID      int64    `json:"agency_id"`
+	AgencyName    string   `json:"agency_name"`
+	DocNo         string   `json:"doc_no"`
+	PartyName     string   `json:"party_name"`
+	PartyKind     string   `json:"party_kind"`
+	PartyCode     string   `json:"party_code"`
+	Domain        string   `json:"domain"`
+	ViolationType string   `json:"violation_type"`
+	PenaltyKinds  string   `json:"penalty_kinds"`
+	Fine          string   `json:"fine"`
+	DecisionDate  string   `json:"decision_date"`
+	Procedure     string   `json:"procedure"`
+	Flags         []string `json:"flags"`
+	Revision      int      `json:"revision"`
+}
+
+// recordFilter reads the records list's query parameters.
+func recordFilter(r *http.Request) (enforce.RecordFilter, error) {
+	q := r.URL.Query()
+	f := enforce.RecordFilter{Domain: q.Get("domain"), Procedure: q.Get("procedure"), PartyKind: q.Get("party_kind"), Flag: q.Get("flag"), Q: q.Get("q")}
+	var err error
+	if f.AgencyID, err = queryInt(r, "agency_id"); err != nil {
+		return f, err
+	}
+	for name, dst := range map[string]*tabular.Date{"from": &f.From, "to": &f.To} {
+		if v := q.Get(name); v != "" {
+			t, err := time.Parse("2006-01-02", v)
+			if err != nil {
+				return f, apperr.New("validation_failed", "参数 "+name+" 须为日期，格式 YYYY-MM-DD")
+			}
+			*dst = tabular.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+		}
+	}
+	for name, dst := range map[string]**int64{"min_fine": &f.MinFineFen, "max_fine": &f.MaxFineFen} {
+		if v := q.Get(name); v != "" {
+			fen, ok, err := tabular.ParseAmount(v, tabular.Yuan)
+			if err != nil || !ok {
+				return f, apperr.New("validation_failed", "参数 "+name+" 须为金额（元）")
+			}
+			*dst = &fen
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > enforce.SearchMaxLimit {
+			return f, apperr.New("validation_failed", fmt.Sprintf("limit 须为 1–%d 的整数", enforce.SearchMaxLimit))
+		}
+		f.Limit = n
+	}
+	if f.Before, err = enforce.ParseCursor(q.Get("cursor")); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func viewSummary(s enforce.RecordSummary) summaryView {
+	flags := s.Flags
+	if flags == nil {
+		flags = []string{}
+	}
+	return summaryView{s.ID, s.AgencyID, s.AgencyName, s.DocNo, s.PartyName, s.PartyKind, s.PartyCode, s.Domain, s.ViolationType,
+		s.PenaltyKinds, money(s.FineFen), s.DecisionDate.String(), s.Procedure, flags, s.Revision}
+}
+
+func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if !p.Can(auth.PermRecordRead) {
+		return apperr.Forbidden()
+	}
+	f, err := recordFilter(r)
+	if err != nil {
+		return err
+	}
+	items, total, next, err := enforce.Search(r.Context(), s.cfg.DB, p.Scope(), f)
+	if err != nil {
+		return err
+	}
+	views := make([]summaryView, len(items))
+	for i, it := range items {
+		views[i] = viewSummary(it)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": views, "total": total, "total_capped": enforce.TotalCapped(total), "next_cursor": next})
+	return nil
+}
+
+// MaxExport bounds one XLSX export.
+const MaxExport = 100_000
+
+// exportRecords writes the current filter's records as XLSX, page by page so
+// memory stays flat.
+func (s *Server) exportRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if !p.Can(auth.PermRecordRead) {
+		return apperr.Forbidden()
+	}
+	f, err := recordFilter(r)
+	if err != nil {
+		return err
+	}
+	f.Limit, f.Before = enforce.SearchMaxLimit, nil
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "执法记录"
+	_ = x.SetSheetName("Sheet1", sheet)
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", []any{"决定日期", "执法机关", "处罚决定书文号", "行政相对人", "相对人代码", "违法行为类型", "处罚类别", "罚款金额（元）", "程序", "存疑标记"}); err != nil {
+		return err
+	}
+	row := 2
+	for row-2 < MaxExport {
+		items, _, next, err := enforce.Search(r.Context(), s.cfg.DB, p.Scope(), f)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			cell, _ := excelize.CoordinatesToCellName(1, row)
+			if err := sw.SetRow(cell, []any{it.DecisionDate.String(), it.AgencyName, it.DocNo, it.PartyName, it.PartyCode, it.ViolationType,
+				it.PenaltyKinds, float64(it.FineFen) / 100, it.Procedure, strings.Join(it.Flags, ",")}); err != nil {
+				return err
+			}
+			row++
+		}
+		if next == "" {
+			break
+		}
+		if f.Before, err = enforce.ParseCursor(next); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="records.xlsx"`)
+	return x.Write(w)
 }

@@ -150,6 +150,8 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/imports/{id}/rejects", person, s.listRejects},
 		{"GET", "/api/v1/imports/{id}/rejects.xlsx", person, s.rejectsXLSX},
 		{"POST", "/api/v1/records/push", anyone, s.pushRecords},
+		{"GET", "/api/v1/records", person, s.listRecords},
+		{"GET", "/api/v1/records/export.xlsx", person, s.exportRecords},
 		{"GET", "/api/v1/records/quality", person, s.recordQuality},
 		{"GET", "/api/v1/records/{id}", person, s.getRecord},
 	}

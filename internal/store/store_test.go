@@ -82,6 +82,86 @@ var migrationChecks = map[int]func(ctx context.Context, t *testing.T, db *store.
 			t.Fatalf("date range: n=%d err=%v", n, err)
 		}
 	},
+	3: func(ctx context.Context, t *testing.T, db *store.DB) {
+		// The search indexes exist, and the substring index follows inserts,
+		// updates and deletes.
+		var indexes string
+		q := "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'penalties' ORDER BY name"
+		if db.Dialect() == store.Postgres {
+			q = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'penalties' ORDER BY indexname"
+		}
+		rows, err := db.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				t.Fatal(err)
+			}
+			indexes += name + " "
+		}
+		rows.Close()
+		want := []string{"penalties_order", "penalties_agency_order", "penalties_fine", "penalties_flagged"}
+		if db.Dialect() == store.Postgres {
+			want = append(want, "penalties_party_name_trgm", "penalties_doc_no_trgm", "penalties_facts_trgm", "penalties_pairs")
+		}
+		for _, name := range want {
+			if !strings.Contains(indexes, name+" ") {
+				t.Errorf("index %s missing (have %s)", name, indexes)
+			}
+		}
+		if strings.Contains(indexes, "penalties_decision ") {
+			t.Error("penalties_decision should be replaced by penalties_order")
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO orgs (code, name, kind, created_at, updated_at) VALUES ('A', '甲', 'agency', 0, 0)"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO penalties (agency_id, doc_no, content_hash, party_name, facts, decision_date, created_at, updated_at)
+			VALUES (1, '甲罚〔2024〕1号', 'h', '江州市青岚区顺发建材有限公司', '销售不合格瓷砖', '2024-05-06', 0, 0)`); err != nil {
+			t.Fatal(err)
+		}
+		find := "SELECT COUNT(*) FROM penalties_fts WHERE penalties_fts MATCH ?"
+		arg := func(s string) any { return `"` + s + `"` }
+		if db.Dialect() == store.Postgres {
+			find = "SELECT COUNT(*) FROM penalties WHERE party_name ILIKE ? OR doc_no ILIKE ? OR facts ILIKE ?"
+			arg = func(s string) any { return "%" + s + "%" }
+		}
+		count := func(s string) int {
+			t.Helper()
+			args := []any{arg(s)}
+			if db.Dialect() == store.Postgres {
+				args = []any{arg(s), arg(s), arg(s)}
+			}
+			var n int
+			if err := db.QueryRowContext(ctx, find, args...).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for s, want := range map[string]int{"顺发建材": 1, "不合格瓷砖": 1, "〔2024〕1号": 1, "鑫源食品": 0} {
+			if got := count(s); got != want {
+				t.Errorf("after insert, %q: %d matches, want %d", s, got, want)
+			}
+		}
+		if _, err := db.ExecContext(ctx, "UPDATE penalties SET party_name = '江州市青岚区鑫源食品商行'"); err != nil {
+			t.Fatal(err)
+		}
+		if count("顺发建材") != 0 || count("鑫源食品") != 1 {
+			t.Error("index not updated with the party name")
+		}
+		if _, err := db.ExecContext(ctx, "DELETE FROM penalties"); err != nil {
+			t.Fatal(err)
+		}
+		if count("鑫源食品") != 0 || count("不合格瓷砖") != 0 {
+			t.Error("deleted penalty still found")
+		}
+		if db.Dialect() == store.SQLite {
+			if _, err := db.ExecContext(ctx, "INSERT INTO penalties_fts (penalties_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
+				t.Errorf("FTS integrity check: %v", err)
+			}
+		}
+	},
 }
 
 func TestEachMigration(t *testing.T) {

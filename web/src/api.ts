@@ -88,6 +88,17 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 
   if (res.status === 204) return undefined as T
   const text = await res.text()
+  if (!res.ok) throw failure(res.status, text, opts.skipAuthRedirect)
+  if (!text) return undefined as T
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    return undefined as T
+  }
+}
+
+/** ApiError from a failed response's status and (possibly JSON) body; fires the 401 hook. */
+function failure(status: number, text: string, skipAuthRedirect?: boolean): ApiError {
   let data: unknown = undefined
   if (text) {
     try {
@@ -96,19 +107,94 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       data = undefined
     }
   }
+  const e = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error
+  const err = new ApiError(status, e?.code || `http_${status}`, e?.message || defaultMessage(status), e?.details)
+  if (status === 401 && !skipAuthRedirect && onUnauthorized) onUnauthorized(err)
+  return err
+}
 
-  if (!res.ok) {
-    const e = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error
-    const err = new ApiError(
-      res.status,
-      e?.code || `http_${res.status}`,
-      e?.message || defaultMessage(res.status),
-      e?.details,
-    )
-    if (res.status === 401 && !opts.skipAuthRedirect && onUnauthorized) onUnauthorized(err)
-    throw err
+export interface UploadOptions {
+  /** Percentage of the request body sent so far (0–100). */
+  onProgress?: (percent: number) => void
+  /** The whole body has been sent; the server is now working on it. */
+  onSent?: () => void
+}
+
+/**
+ * POST a multipart form (file uploads) with the session cookie and the CSRF
+ * header, reporting upload progress. XHR rather than fetch: fetch cannot
+ * report upload progress.
+ */
+export function upload<T>(path: string, form: FormData, opts: UploadOptions = {}): { promise: Promise<T>; abort: () => void } {
+  const xhr = new XMLHttpRequest()
+  const promise = new Promise<T>((resolve, reject) => {
+    xhr.open('POST', path)
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken)
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) opts.onProgress?.(Math.min(100, Math.floor((e.loaded / e.total) * 100)))
+    }
+    xhr.upload.onload = () => {
+      opts.onProgress?.(100)
+      opts.onSent?.()
+    }
+    xhr.onerror = () => reject(new ApiError(0, 'network_error', '无法连接服务器，请检查网络后重试'))
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', '已取消上传'))
+    xhr.onload = () => {
+      const text = xhr.responseText
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve((text ? JSON.parse(text) : undefined) as T)
+        } catch {
+          reject(new ApiError(xhr.status, 'bad_response', '服务器返回的内容无法解析'))
+        }
+        return
+      }
+      reject(failure(xhr.status, text))
+    }
+    xhr.send(form)
+  })
+  return { promise, abort: () => xhr.abort() }
+}
+
+/**
+ * Download a file (XLSX export, reject report) with the session cookie. The
+ * server's Chinese error message is shown instead of a JSON page when it
+ * refuses; the file name comes from Content-Disposition when given.
+ */
+export async function download(path: string, query: RequestOptions['query'], fallbackName: string): Promise<void> {
+  let res: Response
+  try {
+    res = await fetch(buildUrl(path, query), { credentials: 'same-origin' })
+  } catch {
+    throw new ApiError(0, 'network_error', '无法连接服务器，请检查网络后重试')
   }
-  return data as T
+  if (!res.ok) throw failure(res.status, await res.text())
+  const blob = await res.blob()
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = fileNameOf(res.headers.get('Content-Disposition')) || fallbackName
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+/** The file name of a Content-Disposition header (RFC 6266 filename* first). */
+function fileNameOf(cd: string | null): string {
+  if (!cd) return ''
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(cd)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim())
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(cd)
+  return plain ? plain[1].trim() : ''
 }
 
 function defaultMessage(status: number): string {

@@ -32,3 +32,31 @@ export function prettyJson(v: unknown): string {
     return String(v)
   }
 }
+
+/**
+ * Yuan amount ("12000.00", 12000, "12000") with thousands separators and two
+ * decimals: "12,000.00". Works on the decimal string, never through a float.
+ */
+export function fmtYuan(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—'
+  const s = String(v).trim()
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(s)
+  if (!m) return s
+  const int = m[2].replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  const frac = ((m[3] ?? '') + '00').slice(0, 2)
+  return `${m[1]}${int}.${frac}`
+}
+
+/** Fen (integer, 0.01 yuan) to the API's yuan string: 1234567 → "12345.67". */
+export function fenToYuan(fen: unknown): string {
+  const n = typeof fen === 'number' ? fen : Number(fen)
+  if (!Number.isFinite(n) || !Number.isInteger(n)) return String(fen ?? '')
+  const neg = n < 0
+  const s = String(Math.abs(n)).padStart(3, '0')
+  return `${neg ? '-' : ''}${s.slice(0, -2)}.${s.slice(-2)}`
+}
+
+export function fmtInt(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—'
+  return n.toLocaleString('zh-CN')
+}

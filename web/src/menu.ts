@@ -6,7 +6,6 @@
 //
 // Later capabilities slot in by adding an entry here (plus its route in
 // router.ts) with the permission that guards it, e.g.
-//   { name: 'records',   title: '执法数据', icon: DataLine,  perm: 'record.read' },
 //   { name: 'models',    title: '监督模型', icon: Cpu,       perm: 'model.read' },
 //   { name: 'leads',     title: '线索研判', icon: Search,    perm: 'lead.read' },
 //   { name: 'cases',     title: '案件办理', icon: Folder,    perm: 'case.read' },
@@ -17,7 +16,7 @@
 // They are deliberately absent until their modules exist.
 import type { Component } from 'vue'
 import { markRaw } from 'vue'
-import { HomeFilled, Setting, OfficeBuilding, User, Key, Document, Tickets } from '@element-plus/icons-vue'
+import { HomeFilled, Setting, OfficeBuilding, User, Key, Document, Tickets, DataLine, List, Upload } from '@element-plus/icons-vue'
 import { hasPerm } from './session'
 
 export interface MenuEntry {
@@ -32,6 +31,16 @@ export interface MenuEntry {
 
 export const menu: MenuEntry[] = [
   { name: 'home', title: '首页', icon: markRaw(HomeFilled), perm: 'dashboard.view' },
+  {
+    name: 'data',
+    title: '执法数据',
+    icon: markRaw(DataLine),
+    perm: ['record.read', 'record.import'],
+    children: [
+      { name: 'records', title: '执法记录', icon: markRaw(List), perm: 'record.read' },
+      { name: 'imports', title: '数据导入', icon: markRaw(Upload), perm: 'record.import' },
+    ],
+  },
   {
     name: 'admin',
     title: '系统管理',

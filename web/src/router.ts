@@ -11,6 +11,8 @@ declare module 'vue-router' {
     perm?: string
     /** Reachable without signing in. */
     public?: boolean
+    /** Side-menu entry to highlight when it is not the route itself (a detail page). */
+    menu?: string
   }
 }
 
@@ -21,6 +23,9 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./components/AppLayout.vue'),
     children: [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: '首页', perm: 'dashboard.view' } },
+      { path: 'records', name: 'records', component: () => import('./views/RecordsView.vue'), meta: { title: '执法记录', perm: 'record.read' } },
+      { path: 'records/:id(\\d+)', name: 'record', component: () => import('./views/RecordDetailView.vue'), meta: { title: '记录详情', perm: 'record.read', menu: 'records' } },
+      { path: 'imports', name: 'imports', component: () => import('./views/ImportsView.vue'), meta: { title: '数据导入', perm: 'record.import' } },
       { path: 'admin/orgs', name: 'orgs', component: () => import('./views/OrgsView.vue'), meta: { title: '机构管理', perm: 'org.manage' } },
       { path: 'admin/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户管理', perm: 'user.manage' } },
       { path: 'admin/tokens', name: 'tokens', component: () => import('./views/TokensView.vue'), meta: { title: '接口令牌', perm: 'token.manage' } },

@@ -98,6 +98,8 @@ export interface ListResponse<T> {
   items: T[]
   total: number
   next_cursor: string
+  /** Set by lists that stop counting (records): `total` means "more than". */
+  total_capped?: boolean
 }
 
 export interface CodeName {
@@ -126,4 +128,90 @@ export interface Overview {
 export interface FieldError {
   field: string
   message: string
+}
+
+// Enforcement records (docs/api-records.md). Money is yuan as a decimal
+// string with two places ("12000.00"); dates are YYYY-MM-DD or null.
+
+export interface RowError {
+  line: number
+  column: string
+  value: string
+  reason: string
+}
+
+export interface RejectRow extends RowError {
+  seq: number
+}
+
+export interface ImportReport {
+  batch_id: number
+  total: number
+  inserted: number
+  updated: number
+  unchanged: number
+  rejected: number
+  flagged: number
+  rejects: RowError[] | null
+}
+
+export interface ImportBatch {
+  id: number
+  kind: string
+  agency_id: number
+  agency_name: string
+  source: 'file' | 'api' | string
+  file_name: string
+  rows_total: number
+  rows_inserted: number
+  rows_updated: number
+  rows_unchanged: number
+  rows_rejected: number
+  rows_flagged: number
+  actor: string
+  started_at: string
+  finished_at: string
+}
+
+export interface RecordSummary {
+  id: number
+  agency_id: number
+  agency_name: string
+  doc_no: string
+  party_name: string
+  party_kind: string
+  party_code: string
+  domain: string
+  violation_type: string
+  penalty_kinds: string
+  fine: string
+  decision_date: string
+  procedure: string
+  flags: string[] | null
+  revision: number
+}
+
+export interface RecordRevision {
+  revision: number
+  replaced_at: string
+  batch_id: number | null
+  data: Record<string, unknown> | null
+}
+
+/** GET /api/v1/records/{id}: every penalty field plus bookkeeping. */
+export interface PenaltyRecord {
+  id: number
+  agency_id: number
+  /** the deciding agency as the file states it */
+  agency_name: string
+  /** the org that reported the record */
+  org_name?: string
+  doc_no: string
+  flags: string[] | null
+  revision: number
+  batch_id: number | null
+  created_at: string
+  updated_at: string
+  revisions: RecordRevision[] | null
+  [field: string]: unknown
 }

@@ -6,16 +6,18 @@ import type { ListResponse } from '../types'
 
 type Query = Record<string, string | number | boolean | null | undefined>
 
-export function useCursorList<T>(path: string, filters: () => Query, pageSize = 50) {
+/** `path` may be a function when the list's address changes (e.g. the rejects of the chosen batch). */
+export function useCursorList<T>(path: string | (() => string), filters: () => Query, pageSize = 50) {
   const items = shallowRef<T[]>([])
   const total = ref(0)
+  const capped = ref(false)
   const nextCursor = ref('')
   const loading = ref(false)
   const loadingMore = ref(false)
   let seq = 0
 
   async function fetchPage(cursor: string): Promise<ListResponse<T>> {
-    return api.get<ListResponse<T>>(path, { ...filters(), limit: pageSize, cursor })
+    return api.get<ListResponse<T>>(typeof path === 'function' ? path() : path, { ...filters(), limit: pageSize, cursor })
   }
 
   /** Reload from the first page with the current filters. */
@@ -27,6 +29,7 @@ export function useCursorList<T>(path: string, filters: () => Query, pageSize = 
       if (my !== seq) return
       items.value = page.items ?? []
       total.value = page.total ?? items.value.length
+      capped.value = !!page.total_capped
       nextCursor.value = page.next_cursor ?? ''
     } catch (e) {
       if (my === seq) ElMessage.error(errorMessage(e))
@@ -44,6 +47,7 @@ export function useCursorList<T>(path: string, filters: () => Query, pageSize = 
       if (my !== seq) return
       items.value = [...items.value, ...(page.items ?? [])]
       total.value = page.total ?? total.value
+      capped.value = !!page.total_capped
       nextCursor.value = page.next_cursor ?? ''
     } catch (e) {
       ElMessage.error(errorMessage(e))
@@ -57,5 +61,5 @@ export function useCursorList<T>(path: string, filters: () => Query, pageSize = 
     items.value = items.value.map((t) => (match(t) ? next : t))
   }
 
-  return { items, total, nextCursor, loading, loadingMore, reload, loadMore, replace }
+  return { items, total, capped, nextCursor, loading, loadingMore, reload, loadMore, replace }
 }
