@@ -42,6 +42,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	d.register(fs)
 	addr := fs.String("addr", envOr("XJ_ADDR", "127.0.0.1:8080"), "监听地址 listen address")
 	withDemo := fs.Bool("demo", os.Getenv("XJ_DEMO") == "1", "首次启动时注入演示区县数据 seed the demo district on first start")
+	demoRecords := fs.Int("demo-records", demo.DefaultRecords, "与 --demo 一起：演示处罚记录条数（0 = 不生成）")
 	secure := fs.Bool("secure-cookie", false, "会话 Cookie 仅经 HTTPS 发送（部署在 TLS 之后时开启）")
 	trustProxy := fs.Bool("trust-proxy", false, "信任反向代理的 X-Forwarded-For 头")
 	logLevel := fs.String("log-level", "info", "日志级别 debug|info|warn|error")
@@ -69,14 +70,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Warn("demo district not seeded: the database already has organisations")
 		case err != nil:
 			return fmt.Errorf("注入演示数据失败: %w", err)
-		case created:
+		case created && *demoRecords > 0:
 			log.Info("demo district seeded", "district", demo.District, "password", "demo")
 			start := time.Now()
-			sum, err := demo.SeedRecords(ctx, db, demo.DefaultRecords, demo.DefaultSeed, nil)
+			sum, err := demo.SeedRecords(ctx, db, *demoRecords, demo.DefaultSeed, nil)
 			if err != nil {
 				return fmt.Errorf("注入演示处罚记录失败: %w", err)
 			}
 			log.Info("demo penalty records seeded", "records", sum.Records, "elapsed", time.Since(start).Round(time.Millisecond).String())
+		case created:
+			log.Info("demo district seeded", "district", demo.District, "password", "demo")
 		}
 	}
 	authSvc := auth.NewService(db)

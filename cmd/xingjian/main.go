@@ -23,7 +23,7 @@ const usage = `xingjian — 行检 · 行政检察监督平台
 用法 Usage:
   xingjian serve   [--addr 127.0.0.1:8080] [--data ./data] [--db postgres://…] [--demo]   启动服务 start the server
   xingjian migrate [--data …] [--db …] [--status]                                       升级数据库结构 apply migrations
-  xingjian demo    [--data …] [--db …]                                                  注入演示区县数据 seed the demo district
+  xingjian demo    [--data …] [--db …] [--records 20000]                                注入演示区县及处罚记录 seed the demo district
   xingjian import FILE --agency CODE [--data …] [--db …]                              导入行政处罚数据文件 import penalties (CSV/XLSX)
   xingjian org add --code CODE --name 名称 --kind KIND [--uscc CODE] [--parent CODE]       新增机构 add an organisation
   xingjian user add --username NAME --name 姓名 --org CODE --role ROLE [--password-stdin]  新增用户 add a user

@@ -55,7 +55,7 @@ func TestMigrateDemoAndUsers(t *testing.T) {
 		if err != nil || !strings.Contains(out, "结构版本") {
 			t.Fatalf("migrate: %v %s", err, out)
 		}
-		if out, err = c.run("", "demo"); err != nil || !strings.Contains(out, "已注入演示区县") {
+		if out, err = c.run("", "demo", "--records", "300"); err != nil || !strings.Contains(out, "已注入演示区县") {
 			t.Fatalf("demo: %v %s", err, out)
 		}
 		if out, err = c.run("", "demo"); err != nil || !strings.Contains(out, "未做改动") {
@@ -102,7 +102,7 @@ func TestMigrateDemoAndUsers(t *testing.T) {
 // The acceptance check of the foundation: `audit verify` catches an edited row.
 func TestAuditVerifyCatchesEditedRow(t *testing.T) {
 	engines(t, func(t *testing.T, c cli) {
-		if _, err := c.run("", "demo"); err != nil {
+		if _, err := c.run("", "demo", "--records", "0"); err != nil {
 			t.Fatal(err)
 		}
 		db := openFor(t, c)
@@ -169,7 +169,7 @@ func TestServeDemo(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", dir, "--demo", "--addr", "127.0.0.1:0"}, nil, pw, io.Discard)
+		done <- run(ctx, []string{"serve", "--data", dir, "--demo", "--demo-records", "200", "--addr", "127.0.0.1:0"}, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	// The JSON log names the address it listens on.

@@ -65,7 +65,7 @@ type PlantKind struct {
 	ID    string // key of Summary.Planted
 	Name  string // Chinese name
 	Basis string // legal basis
-	Model int    // number of the supervision model in DOMAIN.md §6
+	Model int    // number of the supervision model in DOMAIN.md §6; 0 if the catalogue has none
 	Rule  string // what is planted, in Chinese
 }
 
@@ -213,6 +213,15 @@ func rowArgs(dst []any, agencyID, batchID int64, p *enforce.Penalty, now int64) 
 func SeedRecords(ctx context.Context, db *store.DB, n int, seed int64, progress func(done int)) (Summary, error) {
 	if n < 0 {
 		return Summary{}, fmt.Errorf("demo: negative record count %d", n)
+	}
+	// Demo records go only into a database holding the demo district (never
+	// into real orgs that happen to share a code).
+	var seeded int
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM settings WHERE key = ?", seededKey).Scan(&seeded); err != nil {
+		return Summary{}, fmt.Errorf("demo: read settings: %w", err)
+	}
+	if seeded == 0 {
+		return Summary{}, ErrNoDemoDistrict
 	}
 	plans := recordPlans()
 	codes := make([]any, len(plans))

@@ -211,18 +211,19 @@ func Search(ctx context.Context, q store.Querier, scope auth.Scope, f RecordFilt
 // the row source (the table, or the text index's matches joined to it) and,
 // when the planning probes already found it, the total.
 type searchPlan struct {
-	dialect  store.Dialect
 	from     string // "penalties p", or an FTS5 match joined to penalties p
 	fromArgs []any
 	where    []string
 	args     []any
-	total    int  // -1 until counted
-	empty    bool // nothing can match (a two-character text absent from the index)
-	kind     string
+	total    int    // -1 until counted
+	empty    bool   // nothing can match (a two-character text absent from the index)
+	sorted   bool   // PostgreSQL: few rows match; read them by the filters' indexes and sort
+	kind     string // names the plan, for tests and benchmark output
 }
 
 // planSearch turns f into a plan. PostgreSQL's planner chooses access paths
-// from its statistics, so its plan is the plain query. SQLite keeps no
+// from its statistics, so its plan is the plain query (with text, counted
+// first; see below). SQLite keeps no
 // statistics (nothing runs ANALYZE), so the choices its planner cannot make
 // are made here from cheap, capped counts:
 //
@@ -232,16 +233,18 @@ type searchPlan struct {
 //     filters that count is the total. If the text is common (more matches,
 //     at least 1 % of a million rows), the page walks the list order's index
 //     (or a filter's index in list order) testing each row with LIKE, and
-//     fills after a few thousand rows at most. With other filters its total
-//     is counted from the smaller of two sources, each counted up to
-//     searchProbeCap first: the text's matches checked against the filters,
-//     or the filters' rows checked against the text.
+//     fills after a few thousand rows at most. With other filters the total
+//     is counted from the smaller of two sources, sized by counts capped at
+//     searchProbeCap: the filters' rows checked against the text (LIKE), or
+//     the text's matches checked against the filters. When the latter finds
+//     few rows pass the filters, those matches make the page too: walking
+//     would cross most of the filters' rows.
 //   - An amount range without text is counted first; the amount index serves
 //     the page only when the range is selective, otherwise the page walks the
 //     list order and tests the amount.
 func planSearch(ctx context.Context, q store.Querier, scope auth.Scope, f RecordFilter) (searchPlan, error) {
 	d := q.Dialect()
-	pl := searchPlan{dialect: d, from: "penalties p", total: -1, kind: "plain"}
+	pl := searchPlan{from: "penalties p", total: -1, kind: "plain"}
 	scopeCond, scopeArgs := scope.Where("p.agency_id")
 	pl.add(scopeCond, scopeArgs...)
 	if f.AgencyID != 0 {
@@ -299,6 +302,23 @@ func planSearch(ctx context.Context, q store.Querier, scope auth.Scope, f Record
 		default:
 			pat := "%" + likeLiteral(text) + "%"
 			pl.add(`(p.party_name ILIKE ? ESCAPE '\' OR p.doc_no ILIKE ? ESCAPE '\' OR p.facts ILIKE ? ESCAPE '\')`, pat, pat, pat)
+		}
+		if n == 0 {
+			return pl, nil
+		}
+		// Text is counted first. The planner estimates a substring's share
+		// of rows roughly and assumes it independent of the other filters;
+		// when it is not (an ecology term searched among the market agency's
+		// records) the planner walks the list order expecting an early page
+		// that never comes. Once the count shows the matches are few, they
+		// are read by the indexes and sorted instead.
+		total, err := pl.count(ctx, q, searchCap)
+		if err != nil {
+			return pl, err
+		}
+		pl.total, pl.empty, pl.sorted = total, total == 0, !TotalCapped(total)
+		if pl.sorted {
+			pl.kind = "sorted"
 		}
 		return pl, nil
 	case n == 0:
@@ -369,8 +389,11 @@ func planSearch(ctx context.Context, q store.Querier, scope auth.Scope, f Record
 		viaLike.total = matches
 		return viaLike, nil
 	}
-	// Common text and other filters: the page walks in list order (LIKE);
-	// the total is counted from the smaller source.
+	// Common text and other filters: the total is counted from the smaller
+	// source; the page walks in list order (LIKE), unless the count found
+	// the text rarely passes the filters — then walking would cross most of
+	// the filters' rows, and the text's matches, already read once for the
+	// count, make the page.
 	rows, err := withFine(base, false).count(ctx, q, searchProbeCap)
 	if err != nil {
 		return pl, err
@@ -380,15 +403,20 @@ func planSearch(ctx context.Context, q store.Querier, scope auth.Scope, f Record
 			return pl, err
 		}
 	}
-	counter := viaIndex
-	viaLike.kind = "text-walk, counted by index"
 	if rows < matches {
-		counter = viaLike
 		viaLike.kind = "text-walk, counted by filters"
+		viaLike.total, err = viaLike.count(ctx, q, searchCap)
+		return viaLike, err
 	}
-	if viaLike.total, err = counter.count(ctx, q, searchCap); err != nil {
+	total, err := viaIndex.count(ctx, q, searchCap)
+	if err != nil {
 		return pl, err
 	}
+	if !TotalCapped(total) {
+		viaIndex.total, viaIndex.kind = total, "text-index, counted by index"
+		return viaIndex, nil
+	}
+	viaLike.total, viaLike.kind = total, "text-walk, counted by index"
 	return viaLike, nil
 }
 
@@ -417,6 +445,12 @@ func (pl searchPlan) whereSQL(extra ...string) string {
 // exists.
 func (pl searchPlan) pageSQL(before *Cursor, limit int) (string, []any) {
 	args := append(pl.fromArgs[:len(pl.fromArgs):len(pl.fromArgs)], pl.args...)
+	order := "p.decision_date DESC, p.id DESC"
+	if pl.sorted {
+		// Not the index's order as far as the planner knows: "+ 0" keeps it
+		// from walking an index in list order.
+		order = "p.decision_date + 0 DESC, p.id DESC"
+	}
 	var extra []string
 	if before != nil {
 		extra = append(extra, "(p.decision_date, p.id) < (?, ?)")
@@ -426,19 +460,13 @@ func (pl searchPlan) pageSQL(before *Cursor, limit int) (string, []any) {
 		p.domain, p.violation_type, p.penalty_kinds, p.fine_fen, p.decision_date, p.procedure, p.flags, p.revision
 		FROM ` + pl.from + ` LEFT JOIN orgs o ON o.id = p.agency_id
 		WHERE ` + pl.whereSQL(extra...) + `
-		ORDER BY p.decision_date DESC, p.id DESC LIMIT ?`, append(args, limit+1)
+		ORDER BY ` + order + ` LIMIT ?`, append(args, limit+1)
 }
 
-// countSQL counts the plan's rows up to limit+1. On PostgreSQL it follows
-// the list order, so that a common match is counted along the index the
-// page walked rather than by a sequential scan the planner hopes ends early.
+// countSQL counts the plan's rows up to limit+1.
 func (pl searchPlan) countSQL(limit int) (string, []any) {
-	order := ""
-	if pl.dialect == store.Postgres {
-		order = " ORDER BY p.decision_date DESC, p.id DESC"
-	}
 	args := append(pl.fromArgs[:len(pl.fromArgs):len(pl.fromArgs)], pl.args...)
-	return `SELECT COUNT(*) FROM (SELECT 1 FROM ` + pl.from + ` WHERE ` + pl.whereSQL() + order + ` LIMIT ?) t`, append(args, limit+1)
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM ` + pl.from + ` WHERE ` + pl.whereSQL() + ` LIMIT ?) t`, append(args, limit+1)
 }
 
 func (pl searchPlan) count(ctx context.Context, q store.Querier, limit int) (int, error) {

@@ -578,7 +578,7 @@ func TestSearchAgreesWithBruteForce(t *testing.T) {
 				}
 				if db.Dialect() == store.SQLite && caps.name == "LowCaps" {
 					for _, k := range []string{"plain", "amount-index", "amount-walk", "text-index", "text-walk",
-						"text-walk, counted by index", "text-walk, counted by filters", "pairs-none"} {
+						"text-walk, counted by index", "text-index, counted by index", "text-walk, counted by filters", "pairs-none"} {
 						if !kinds[k] {
 							t.Errorf("no filter took the %q plan (took %v)", k, kinds)
 						}
