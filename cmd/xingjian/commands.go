@@ -78,6 +78,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return fmt.Errorf("注入演示处罚记录失败: %w", err)
 			}
 			log.Info("demo penalty records seeded", "records", sum.Records, "elapsed", time.Since(start).Round(time.Millisecond).String())
+			act, err := demo.SeedActivities(ctx, db) // inspections and compulsory measures
+			if err != nil {
+				return fmt.Errorf("注入演示行政检查、行政强制记录失败: %w", err)
+			}
+			log.Info("demo inspections and measures seeded", "inspections", act.Inspections, "measures", act.Measures)
 		case created:
 			log.Info("demo district seeded", "district", demo.District, "password", "demo")
 		}
@@ -103,7 +108,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log.Info("shutting down")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return hs.Shutdown(shutCtx)
+	err = hs.Shutdown(shutCtx)
+	srv.Close() // running imports roll back
+	return err
 }
 
 func purgeSessions(ctx context.Context, a *auth.Service, log *slog.Logger) {
@@ -160,16 +167,37 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
+// writeDemoCSV writes n demo penalties as one agency's CSV export.
+func writeDemoCSV(path string, n int, stdout io.Writer) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("无法创建文件 %s: %w", path, err)
+	}
+	if err := demo.WriteCSV(f, n, demo.DefaultSeed); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已写出 %d 条演示处罚记录：%s\n", n, path)
+	return nil
+}
+
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("demo", stderr)
 	var d dbFlags
 	d.register(fs)
 	records := fs.Int("records", demo.DefaultRecords, "演示行政处罚记录条数（0 = 不生成） number of demo penalty records")
+	csvPath := fs.String("csv", "", "只把演示处罚记录写成“双公示”格式 CSV 文件（导入示例、基准测试），不改数据库 write the records as a sample import file instead")
 	if err := parse(fs, args); err != nil {
 		return helpOK(err)
 	}
 	if *records < 0 {
 		return usageError{"--records 不能为负数"}
+	}
+	if *csvPath != "" {
+		return writeDemoCSV(*csvPath, *records, stdout)
 	}
 	explicit := false // --records given: a different existing count is an error, not "unchanged"
 	for _, a := range args {
@@ -192,20 +220,18 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *records == 0 {
 		return nil
 	}
-	start := time.Now()
-	shown := false
+	bar := newProgressBar(stderr, "条")
 	sum, err := demo.SeedRecords(ctx, db, *records, demo.DefaultSeed, func(n int) {
-		if n%10000 != 0 && n != *records {
-			return
-		}
-		shown = true
-		fmt.Fprintf(stderr, "\r正在生成演示处罚记录 %d / %d 条（%.0f 条/秒）…", n, *records, float64(n)/time.Since(start).Seconds())
+		bar.update(int64(n), float64(n)/float64(max(*records, 1)))
 	})
-	if shown {
-		fmt.Fprintln(stderr)
-	}
+	bar.finish()
 	if err != nil {
 		return err
+	}
+	if act, err := demo.SeedActivities(ctx, db); err != nil { // inspections and compulsory measures, once
+		return err
+	} else if act.Created {
+		fmt.Fprintf(stdout, "已生成演示行政检查记录 %d 条、行政强制措施记录 %d 条\n", act.Inspections, act.Measures)
 	}
 	if !sum.Created {
 		if explicit && sum.Records != *records {
@@ -218,7 +244,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, docs := range sum.Planted {
 		planted += len(docs)
 	}
-	elapsed := time.Since(start)
+	elapsed := time.Since(bar.start)
 	fmt.Fprintf(stdout, "已生成演示行政处罚记录 %d 条（%s 至 %s，含预置违法情形 %d 条），用时 %.1f 秒\n",
 		sum.Records, sum.From, sum.Today, planted, elapsed.Seconds())
 	return nil

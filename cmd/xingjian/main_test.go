@@ -92,6 +92,17 @@ func TestMigrateDemoAndUsers(t *testing.T) {
 		if out, err = c.run("", "import", fixture, "--agency", "NOPE"); err == nil {
 			t.Fatalf("unknown agency accepted: %s", out)
 		}
+		if out, err = c.run("", "import", fixture, "--agency", "SCJG", "--kind", "permit"); err == nil {
+			t.Fatalf("unknown kind accepted: %s", out)
+		}
+		// A sample file written by the demo imports whole (2 chunks and more).
+		sample := t.TempDir() + "/sample.csv"
+		if out, err = c.run("", "demo", "--csv", sample, "--records", "2100"); err != nil || !strings.Contains(out, "2100") {
+			t.Fatalf("demo --csv: %v %s", err, out)
+		}
+		if out, err = c.run("", "import", sample, "--agency", "STHJ"); err != nil || !strings.Contains(out, "共 2100 行") || !strings.Contains(out, "拒收 0") {
+			t.Fatalf("import of the demo sample: %v %s", err, out)
+		}
 		out, err = c.run("", "audit", "verify")
 		if err != nil || !strings.Contains(out, "审计链完整") {
 			t.Fatalf("audit verify: %v %s", err, out)

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startServer } from '../lib/server.mjs'
-import { launchBrowser, newContext, screenshot } from '../lib/browser.mjs'
+import { screenshot } from '../lib/browser.mjs'
+import { apiGet, browserSuite, input, pickOption, searchAndWait, tableRows } from '../lib/suite.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = resolve(here, '..', '..')
@@ -23,66 +23,41 @@ const DOC_NO = '蓬市监罚〔2024〕101号'
 // What the police liaison searches for: only the uploaded file has it.
 const POLICE_Q = '蓬江区华盛建材'
 
-const T = 20_000
-let server
-let browser
+const e2e = browserSuite()
+const { server, openPage, loginOk, foreign, pageErrors } = e2e
 let work // temp dir for generated upload files
-const foreign = []
-const pageErrors = []
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
+before(() => {
   work = mkdtempSync(join(tmpdir(), 'xj-e2e-files-'))
 })
 
-after(async () => {
-  await browser?.close()
-  await server?.stop()
+after(() => {
   if (work) rmSync(work, { recursive: true, force: true })
 })
 
-async function openPage() {
-  const context = await newContext(browser, foreign)
-  const page = await context.newPage()
-  page.setDefaultTimeout(T)
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`))
-  return { context, page }
-}
-
-const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
-
-async function loginOk(page, username, password = 'demo') {
-  await page.goto(`${server.url}/login`)
-  await input(page, 'login-username').fill(username)
-  await input(page, 'login-password').fill(password)
-  await input(page, 'login-password').press('Enter')
-  await page.waitForURL((u) => u.pathname !== '/login')
-  await page.locator('[data-testid="side-menu"]').waitFor()
-}
-
-async function pickOption(page, trigger, text) {
-  await trigger.click()
-  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first()
-  await option.click()
-  await option.waitFor({ state: 'hidden' })
-}
-
-/** GET from the page (its cookies). */
-async function apiGet(page, path) {
-  return page.evaluate(async (path) => {
-    const res = await fetch(path)
-    return { status: res.status, body: await res.json() }
-  }, path)
-}
-
-/** Choose a file on 数据导入 and wait for the server's answer to the upload. */
+/**
+ * Choose a file on 数据导入 and wait for the import to end. The page uploads
+ * with async=true (202 and a job) and polls GET /api/v1/import-jobs/{id};
+ * this resolves with the job's outcome in the shape of a synchronous answer:
+ * status 201 and the report, or the error's status and body.
+ */
 async function uploadFile(page, path) {
   const [res] = await Promise.all([
     page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/imports' && r.request().method() === 'POST', { timeout: 120_000 }),
     page.locator('[data-testid="import-card"] input[type="file"]').setInputFiles(path),
   ])
-  return res
+  if (res.status() !== 202) return res
+  let j = await res.json()
+  if (j.state === 'running') { // (a small or unreadable file may have finished already)
+    const done = await page.waitForResponse(async (r) => {
+      if (new URL(r.url()).pathname !== `/api/v1/import-jobs/${j.id}`) return false
+      return (await r.json()).state !== 'running'
+    }, { timeout: 120_000 })
+    j = await done.json()
+  }
+  const status = j.state === 'done' ? 201 : { invalid_file: 400, forbidden: 403, not_found: 404 }[j.error.code] ?? 500
+  const body = j.state === 'done' ? j.report : { error: j.error }
+  return { status: () => status, json: async () => body, text: async () => JSON.stringify(body) }
 }
 
 const statValue = async (page, key) =>
@@ -91,17 +66,10 @@ const statValue = async (page, key) =>
 /** Search 执法记录 for a keyword; resolves when the list answered. */
 async function searchRecords(page, q) {
   await input(page, 'records-q').fill(q)
-  await Promise.all([
-    page.waitForResponse((r) => {
-      const u = new URL(r.url())
-      return u.pathname === '/api/v1/records' && u.searchParams.get('q') === q
-    }),
-    page.locator('[data-testid="records-search"]').click(),
-  ])
-  await page.locator('[data-testid="records-table"] .el-loading-mask').waitFor({ state: 'hidden' }).catch(() => {})
+  await searchAndWait(page, { path: '/api/v1/records', params: { q }, button: 'records-search', table: 'records-table' })
 }
 
-const recordRows = (page) => page.locator('[data-testid="records-table"] .el-table__body-wrapper tbody tr.el-table__row')
+const recordRows = (page) => tableRows(page, 'records-table')
 
 let firstReport // the first import of messy_gbk.csv
 

@@ -1,73 +1,16 @@
 // Browser tests for the web UI against the real server with demo data.
 // Run: cd e2e && npm test   (needs ../bin/xingjian or $XJ_BIN, and /usr/bin/chromium)
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../lib/server.mjs'
-import { launchBrowser, newContext, screenshot } from '../lib/browser.mjs'
+import { screenshot } from '../lib/browser.mjs'
+import { apiCall, browserSuite, input, pickOption } from '../lib/suite.mjs'
 
-const T = 15_000
-let server
-let browser
-const foreign = [] // requests to hosts other than 127.0.0.1
-const pageErrors = [] // uncaught exceptions in the page
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
-/** A new page in its own context (own cookies), with error/foreign-request tracking. */
-async function openPage() {
-  const context = await newContext(browser, foreign)
-  const page = await context.newPage()
-  page.setDefaultTimeout(T)
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`))
-  return { context, page }
-}
-
-const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
-
-async function login(page, username, password) {
-  await page.goto(`${server.url}/login`)
-  await input(page, 'login-username').fill(username)
-  await input(page, 'login-password').fill(password)
-  await input(page, 'login-password').press('Enter')
-}
-
-async function loginOk(page, username, password = 'demo') {
-  await login(page, username, password)
-  await page.waitForURL((u) => u.pathname !== '/login')
-  await page.locator('[data-testid="side-menu"]').waitFor()
-}
+const e2e = browserSuite({ timeout: 15_000 })
+const { server, openPage, login, loginOk } = e2e
 
 /** Current user as the server sees it (same cookies as the page). */
 async function sessionUser(page) {
   return page.evaluate(async () => (await (await fetch('/api/v1/session')).json()).user)
-}
-
-/** Call the API from the page (its cookies), with the session's CSRF token. */
-async function apiCall(page, method, path, body) {
-  return page.evaluate(async ([method, path, body]) => {
-    const { csrf_token } = await (await fetch('/api/v1/session')).json()
-    const res = await fetch(path, {
-      method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf_token },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    return { status: res.status, body: res.status === 204 ? null : await res.json() }
-  }, [method, path, body])
-}
-
-/** Pick an option of an Element Plus select (the dropdown is teleported to <body>). */
-async function pickOption(page, trigger, text) {
-  await trigger.click()
-  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first()
-  await option.click()
-  await option.waitFor({ state: 'hidden' })
 }
 
 describe('xingjian web UI', () => {
@@ -303,8 +246,5 @@ describe('xingjian web UI', () => {
     }
   })
 
-  test('no request left 127.0.0.1 and no page raised an uncaught error', () => {
-    assert.deepEqual(foreign, [], `requests to other hosts: ${foreign.join(', ')}`)
-    assert.deepEqual(pageErrors, [], `page errors: ${pageErrors.join('\n')}`)
-  })
+  test('no request left 127.0.0.1 and no page raised an uncaught error', () => e2e.assertClean())
 })

@@ -48,6 +48,7 @@ var status = map[string]int{
 	"body_too_large":         http.StatusRequestEntityTooLarge,
 	"unsupported_media_type": http.StatusUnsupportedMediaType,
 	"account_locked":         http.StatusLocked,
+	"too_many_requests":      http.StatusTooManyRequests,
 	"unavailable":            http.StatusServiceUnavailable,
 	"internal":               http.StatusInternalServerError,
 }

@@ -61,6 +61,15 @@ const (
 	PermRecordImport = "record.import"
 	// PermRecordPush is held by agency systems' API tokens.
 	PermRecordPush = "record.push"
+	// PermReferenceRead lets a person read the shared reference material
+	// (discretion benchmarks, typical cases, news): every person role.
+	PermReferenceRead = "reference.read"
+	// PermReferenceManage lets a person import and edit discretion
+	// benchmarks and publish news (agency liaisons: their own org's).
+	PermReferenceManage = "reference.manage"
+	// PermCaseManage lets a person edit typical cases (procuratorate and
+	// justice bureau).
+	PermCaseManage = "reference.case_manage"
 )
 
 // Roles.
@@ -89,18 +98,18 @@ type Role struct {
 	District bool `json:"district"`
 }
 
-var base = []string{PermDashboardView, PermOrgRead}
+var base = []string{PermDashboardView, PermOrgRead, PermReferenceRead}
 
 func with(extra ...string) []string { return append(append([]string{}, base...), extra...) }
 
 // Roles is the role table, in display order.
 var Roles = []Role{
-	{RoleAdmin, "系统管理员", []string{KindProcuratorate}, with(PermOrgManage, PermUserRead, PermUserManage, PermTokenManage, PermAuditRead, PermRecordRead, PermRecordImport), true},
-	{RoleProsecutor, "检察官", []string{KindProcuratorate}, with(PermRecordRead), true},
-	{RoleDeptHead, "部门负责人", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead), true},
-	{RoleChief, "检察长", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead), true},
-	{RoleJusticeOfficer, "司法局工作人员", []string{KindJusticeBureau}, with(PermRecordRead), true},
-	{RoleAgencyLiaison, "执法单位联络员", []string{KindAgency, KindTownGovernment}, with(PermTokenManage, PermRecordRead, PermRecordImport), false},
+	{RoleAdmin, "系统管理员", []string{KindProcuratorate}, with(PermOrgManage, PermUserRead, PermUserManage, PermTokenManage, PermAuditRead, PermRecordRead, PermRecordImport, PermReferenceManage, PermCaseManage), true},
+	{RoleProsecutor, "检察官", []string{KindProcuratorate}, with(PermRecordRead, PermReferenceManage, PermCaseManage), true},
+	{RoleDeptHead, "部门负责人", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead, PermCaseManage), true},
+	{RoleChief, "检察长", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead, PermCaseManage), true},
+	{RoleJusticeOfficer, "司法局工作人员", []string{KindJusticeBureau}, with(PermRecordRead, PermReferenceManage, PermCaseManage), true},
+	{RoleAgencyLiaison, "执法单位联络员", []string{KindAgency, KindTownGovernment}, with(PermTokenManage, PermRecordRead, PermRecordImport, PermReferenceManage), false},
 	{RolePetitionLiaison, "信访局联络员", []string{KindPetitionBureau}, with(), false},
 	{RoleCourtLiaison, "法院联络员", []string{KindCourt}, with(), false},
 	{RoleLeader, "领导", []string{KindRuleOfLawOffice, KindProcuratorate}, with(), true},

@@ -15,6 +15,7 @@ import (
 	"github.com/xingjian/xingjian/internal/auth"
 	"github.com/xingjian/xingjian/internal/directory"
 	"github.com/xingjian/xingjian/internal/ident"
+	"github.com/xingjian/xingjian/internal/reference"
 	"github.com/xingjian/xingjian/internal/store"
 )
 
@@ -183,5 +184,10 @@ func Seed(ctx context.Context, db *store.DB) (bool, error) {
 		seeded = true
 		return nil
 	})
+	if err == nil {
+		// Reference material (discretion benchmarks, typical cases, news);
+		// idempotent, so it runs on every start.
+		err = reference.SeedDemo(ctx, db)
+	}
 	return seeded, err
 }

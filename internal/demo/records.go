@@ -161,42 +161,6 @@ type recordsMark struct {
 // are not in the database.
 var ErrNoDemoDistrict = errors.New("演示区县尚未注入，请先注入演示区县（xingjian demo）")
 
-// rowsPerInsert is how many records one INSERT statement carries: 51
-// parameters each, under SQLite's 32,766 and PostgreSQL's 65,535.
-const rowsPerInsert = 500
-
-// insertColumns are the penalties columns written, in the order of rowArgs.
-var insertColumns = []string{
-	"agency_id", "doc_no", "revision", "content_hash", "batch_id",
-	"party_name", "party_kind", "party_uscc", "party_reg_no", "party_org_code", "party_tax_no", "party_inst_cert", "party_soc_cert",
-	"legal_rep", "legal_rep_id_type", "legal_rep_id_no", "party_id_type", "party_id_no",
-	"violation_type", "facts", "legal_basis", "penalty_kinds", "penalty_content", "fine_fen", "confiscate_fen", "licence_action",
-	"decision_date", "valid_until", "publish_until", "agency_name", "agency_uscc", "source_name", "source_uscc", "remarks",
-	"domain", "violation_code", "discretion_level", "procedure", "filed_date", "served_date", "payment_due_date", "paid_date",
-	"hearing_notice", "remedy_notice", "transfer_date", "transfer_receipt", "court_apply_date", "status", "flags",
-	"created_at", "updated_at",
-}
-
-func dateArg(d tabular.Date) any {
-	if d.IsZero() {
-		return nil
-	}
-	return d.String()
-}
-
-func rowArgs(dst []any, agencyID, batchID int64, p *enforce.Penalty, now int64) []any {
-	return append(dst,
-		agencyID, p.DocNo, 1, p.Hash(), batchID,
-		p.PartyName, p.PartyKind, p.PartyUSCC, p.PartyRegNo, p.PartyOrgCode, p.PartyTaxNo, p.PartyInstCert, p.PartySocCert,
-		p.LegalRep, p.LegalRepIDType, p.LegalRepIDNo, p.PartyIDType, p.PartyIDNo,
-		p.ViolationType, p.Facts, p.LegalBasis, p.PenaltyKinds, p.PenaltyContent, p.FineFen, p.ConfiscateFen, p.LicenceAction,
-		dateArg(p.DecisionDate), dateArg(p.ValidUntil), dateArg(p.PublishUntil), p.AgencyName, p.AgencyUSCC, p.SourceName, p.SourceUSCC, p.Remarks,
-		p.Domain, p.ViolationCode, p.DiscretionLevel, p.Procedure, dateArg(p.FiledDate), dateArg(p.ServedDate), dateArg(p.PaymentDueDate), dateArg(p.PaidDate),
-		p.HearingNotice, p.RemedyNotice, dateArg(p.TransferDate), p.TransferReceipt, dateArg(p.CourtApplyDate), p.Status, strings.Join(p.Flags, ","),
-		now, now,
-	)
-}
-
 // SeedRecords stores n demo penalty records generated from seed (see
 // Generate) for the demo district's agencies and town governments, in one
 // transaction, calling progress (if not nil) with the number stored so far.
@@ -331,93 +295,63 @@ func SeedRecords(ctx context.Context, db *store.DB, n int, seed int64, progress 
 var errStopped = errors.New("demo: stopped")
 
 // insertGenerated generates the records on one goroutine (with their content
-// hashes, the costly part of it) while this one writes them,
-// rowsPerInsert at a time with multi-row INSERTs.
+// hashes, the costly part of it) while this one writes them through the
+// enforcement package's bulk writer, a chunk at a time.
 func insertGenerated(ctx context.Context, tx *store.Tx, n int, seed int64, now int64, agencyIDs, batchIDs map[string]int64,
 	progress func(done int)) (Summary, error) {
-	type batch struct {
-		args []any
-		rows int
-	}
-	batches := make(chan batch, 4)
-	free := make(chan []any, 6)
+	const chunk = 1024
+	chunks := make(chan []enforce.NewPenalty, 4)
 	stop := make(chan struct{})
 	var (
 		sum    Summary
 		genErr error
 	)
-	newArgs := func() []any {
-		select {
-		case a := <-free:
-			return a[:0]
-		default:
-			return make([]any, 0, rowsPerInsert*len(insertColumns))
-		}
-	}
 	go func() {
-		defer close(batches)
-		cur, rows := newArgs(), 0
+		defer close(chunks)
+		cur := make([]enforce.NewPenalty, 0, chunk)
 		send := func() error {
 			select {
-			case batches <- batch{cur, rows}:
-				cur, rows = newArgs(), 0
+			case chunks <- cur:
+				cur = make([]enforce.NewPenalty, 0, chunk)
 				return nil
 			case <-stop:
 				return errStopped
 			}
 		}
 		sum, genErr = Generate(n, seed, func(code string, p *enforce.Penalty) error {
-			cur = rowArgs(cur, agencyIDs[code], batchIDs[code], p, now)
-			if rows++; rows == rowsPerInsert {
+			cur = append(cur, enforce.NewPenalty{AgencyID: agencyIDs[code], BatchID: batchIDs[code], Penalty: p})
+			if len(cur) == chunk {
 				return send()
 			}
 			return nil
 		})
-		if genErr == nil && rows > 0 {
+		if genErr == nil && len(cur) > 0 {
 			genErr = send()
 		}
 	}()
-	full := insertSQL(rowsPerInsert)
+	w := enforce.NewPenaltyWriter(now)
+	defer w.Close()
 	done := 0
-	for b := range batches {
-		q := full
-		if b.rows != rowsPerInsert {
-			q = insertSQL(b.rows)
-		}
-		if _, err := tx.ExecContext(ctx, q, b.args...); err != nil {
+	for c := range chunks {
+		if err := w.Insert(ctx, tx, c); err != nil {
 			close(stop)
-			for range batches { // let the generator see stop and finish
+			for range chunks { // let the generator see stop and finish
 			}
 			return Summary{}, fmt.Errorf("demo: insert penalties: %w", err)
 		}
-		done += b.rows
+		done += len(c)
 		if progress != nil {
 			progress(done)
 		}
-		clear(b.args)
-		select {
-		case free <- b.args:
-		default:
-		}
 	}
-	// batches is closed: the generator has returned and set sum and genErr.
+	// chunks is closed: the generator has returned and set sum and genErr.
 	if genErr != nil {
 		return Summary{}, genErr
 	}
-	return sum, nil
-}
-
-func insertSQL(rows int) string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO penalties (" + strings.Join(insertColumns, ", ") + ") VALUES ")
-	one := "(" + store.Placeholders(len(insertColumns)) + ")"
-	for i := range rows {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(one)
+	if err := w.Finish(ctx, tx); err != nil {
+		return Summary{}, fmt.Errorf("demo: index penalties: %w", err)
 	}
-	return b.String()
+	return sum, nil
 }
 
 // Generate produces the n demo records of seed without a database, in order
@@ -1560,6 +1494,7 @@ func (g *gen) record(s *slot) *enforce.Penalty {
 		Domain:          ovl.domain,
 		DiscretionLevel: d.level,
 		DecisionDate:    tab(D),
+		ActDate:         tab(A),
 		ServedDate:      tab(S),
 		FineFen:         d.fine * 100,
 		ConfiscateFen:   d.conf * 100,

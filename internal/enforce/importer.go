@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/xingjian/xingjian/internal/apperr"
-	"github.com/xingjian/xingjian/internal/audit"
 	"github.com/xingjian/xingjian/internal/auth"
 	"github.com/xingjian/xingjian/internal/store"
 	"github.com/xingjian/xingjian/internal/tabular"
@@ -34,8 +34,38 @@ type FileImport struct {
 	// Mapping is the agency's saved column mapping; nil = recognise the
 	// national layout and its usual synonyms.
 	Mapping Mapping
-	// Progress, when set, is called every few thousand rows with the rows read.
+	// Progress, when set, is called every thousand or so rows with the rows
+	// done (stored or refused).
 	Progress func(rows int)
+	// BytesRead, when set, follows how far into the file reading has got
+	// (after the whole-file hash), for a progress bar: rows alone cannot say
+	// how much is left.
+	BytesRead *atomic.Int64
+}
+
+// reader is the file as the parser reads it: counted when BytesRead is set.
+func (in *FileImport) reader() io.ReaderAt {
+	if in.BytesRead == nil {
+		return in.File
+	}
+	return countingReaderAt{in.File, in.BytesRead}
+}
+
+// countingReaderAt records the furthest offset read.
+type countingReaderAt struct {
+	r   io.ReaderAt
+	max *atomic.Int64
+}
+
+func (c countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	for end := off + int64(n); ; {
+		cur := c.max.Load()
+		if end <= cur || c.max.CompareAndSwap(cur, end) {
+			break
+		}
+	}
+	return n, err
 }
 
 // Report is the outcome of an import.
@@ -60,155 +90,138 @@ const MaxReportRejects = 1000
 // any point leaves nothing behind. A re-import of the same file changes
 // nothing; a changed row becomes a new revision.
 func (im *Importer) ImportFile(ctx context.Context, p *auth.Principal, in FileImport) (Report, error) {
-	var rep Report
-	if !p.Can(auth.PermRecordImport) {
-		return rep, apperr.Forbidden()
-	}
-	if !p.Scope().Allows(in.AgencyID) {
-		return rep, apperr.New("forbidden", "只能为本单位导入执法数据")
-	}
-	agency, err := im.agency(ctx, in.AgencyID)
-	if err != nil {
-		return rep, err
-	}
-	sum, err := fileHash(in.File, in.Size)
-	if err != nil {
-		return rep, apperr.Wrap(err, "invalid_file", "无法读取上传的文件")
-	}
-	book, err := tabular.Open(in.File, in.Size, in.FileName)
-	if err != nil {
-		return rep, fileError(err)
-	}
-	defer book.Close()
-	rows, err := book.Rows(0)
-	if err != nil {
-		return rep, fileError(err)
-	}
-	defer rows.Close()
 	known := KnownHeaders()
 	if in.Mapping != nil {
 		// A saved layout may use headers of its own: search for those too.
 		known = in.Mapping.HeaderTexts()
 	}
-	header, rows, err := tabular.ScanHeader(rows, known, tabular.DefaultHeaderScan)
-	if err != nil {
-		return rep, fileError(err)
-	}
-	mapping := in.Mapping
-	if mapping == nil {
-		mapping, _ = AutoMap(header)
-	}
-	if err := mapping.Check(header); err != nil {
-		return rep, apperr.Wrap(err, "invalid_file", err.Error())
-	}
-	domains, err := im.domains(ctx)
-	if err != nil {
-		return rep, err
-	}
-	rc := RowContext{AgencyName: agency.name, AgencyUSCC: agency.uscc, Domains: domains, Date1904: book.Date1904, File: NewFileState()}
-	meta := batchMeta{agencyID: in.AgencyID, source: "file", fileName: in.FileName, sha256: sum, size: in.Size}
-	return im.store(ctx, p, meta, in.Progress, func(emit func(line int, pen Penalty, errs []RowError) error) error {
-		for {
-			row, err := rows.Next()
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			if err != nil {
-				return fileError(err)
-			}
-			if tabular.IsBlank(row) || tabular.IsTotalRow(row) {
-				continue
-			}
-			pen, errs := ParseRow(mapping, header, row, rc)
-			if err := emit(row.Line, pen, errs); err != nil {
-				return err
-			}
-		}
-	})
-}
-
-// batchMeta describes where a batch came from.
-type batchMeta struct {
-	agencyID         int64
-	source           string // "file" | "api"
-	fileName, sha256 string
-	size             int64
-}
-
-// rowSource feeds validated rows to emit, in order.
-type rowSource func(emit func(line int, pen Penalty, errs []RowError) error) error
-
-// store runs one batch: the batch record, every row (stored or its reasons
-// recorded), the counts and one audit row, all in one transaction, so a
-// failure at any point leaves nothing behind.
-func (im *Importer) store(ctx context.Context, p *auth.Principal, meta batchMeta, progress func(int), src rowSource) (Report, error) {
-	var rep Report
-	now := im.Now().UnixMilli()
-	err := im.DB.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO import_batches (kind, agency_id, source, file_name, file_sha256, file_size,
-			created_by, token_id, actor, started_at, finished_at) VALUES ('penalty', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			meta.agencyID, meta.source, meta.fileName, meta.sha256, meta.size, nullID(p.UserID), nullID(p.TokenID), p.Actor().Username, now, now).Scan(&rep.BatchID); err != nil {
-			return fmt.Errorf("enforce: create batch: %w", err)
-		}
-		seq := 0 // one import_rejects row per reason; Rejected counts rows
-		err := src(func(line int, pen Penalty, errs []RowError) error {
-			rep.Total++
-			if progress != nil && rep.Total%5000 == 0 {
-				progress(rep.Total)
-			}
-			if len(errs) > 0 {
-				rep.Rejected++
-				for _, e := range errs {
-					seq++
-					if len(rep.Rejects) < MaxReportRejects {
-						rep.Rejects = append(rep.Rejects, e)
-					}
-					if _, err := tx.ExecContext(ctx, "INSERT INTO import_rejects (batch_id, seq, line, col, value, reason) VALUES (?, ?, ?, ?, ?, ?)",
-						rep.BatchID, seq, e.Line, e.Column, truncate(e.Value, 200), e.Reason); err != nil {
-						return fmt.Errorf("enforce: record reject: %w", err)
-					}
-				}
-				return nil
-			}
-			out, err := Upsert(ctx, tx, meta.agencyID, rep.BatchID, &pen, now)
-			if err != nil {
-				return err
-			}
-			switch out {
-			case Inserted:
-				rep.Inserted++
-			case Updated:
-				rep.Updated++
-			case Unchanged:
-				rep.Unchanged++
-			}
-			if len(pen.Flags) > 0 {
-				rep.Flagged++
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if progress != nil {
-			progress(rep.Total)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE import_batches SET rows_total = ?, rows_inserted = ?, rows_updated = ?, rows_unchanged = ?,
-			rows_rejected = ?, rows_flagged = ?, finished_at = ? WHERE id = ?`, rep.Total, rep.Inserted, rep.Updated, rep.Unchanged,
-			rep.Rejected, rep.Flagged, im.Now().UnixMilli(), rep.BatchID); err != nil {
-			return fmt.Errorf("enforce: close batch: %w", err)
-		}
-		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: "penalty.import", ObjectType: "import_batch", ObjectID: fmt.Sprint(rep.BatchID),
-			After: map[string]any{"agency_id": meta.agencyID, "source": meta.source, "file": meta.fileName, "sha256": meta.sha256, "total": rep.Total,
-				"inserted": rep.Inserted, "updated": rep.Updated, "unchanged": rep.Unchanged, "rejected": rep.Rejected}})
-	})
+	t, err := im.openTable(ctx, p, in, known)
 	if err != nil {
 		return Report{}, err
 	}
-	if rep.Rejects == nil {
-		rep.Rejects = []RowError{}
+	defer t.close()
+	mapping := in.Mapping
+	if mapping == nil {
+		mapping, _ = AutoMap(t.header)
 	}
-	return rep, nil
+	if err := mapping.Check(t.header); err != nil {
+		return Report{}, apperr.Wrap(err, "invalid_file", err.Error())
+	}
+	rc, err := im.rowContext(ctx, t.agency, t.book.Date1904)
+	if err != nil {
+		return Report{}, err
+	}
+	return im.storePenalties(ctx, p, t.meta, in.Progress, func(emit func(line int, pen Penalty, errs []RowError) error) error {
+		return t.each(func(row tabular.Row) error {
+			pen, errs := ParseRow(mapping, t.header, row, rc)
+			return emit(row.Line, pen, errs)
+		})
+	})
+}
+
+// importTable is an import file opened down to its header row.
+type importTable struct {
+	agency agencyInfo
+	meta   batchMeta // a file batch (kind left to the caller)
+	book   *tabular.Book
+	sheet  tabular.Rows // the first sheet, closed with the book
+	header tabular.Header
+	rows   tabular.Rows // the rows below the header
+}
+
+// openTable checks that p may import into in.AgencyID, hashes the file and
+// opens its first sheet down to the header row, looked for among the known
+// header texts. The caller closes the table.
+func (im *Importer) openTable(ctx context.Context, p *auth.Principal, in FileImport, known []string) (*importTable, error) {
+	if !p.Can(auth.PermRecordImport) {
+		return nil, apperr.Forbidden()
+	}
+	if !p.Scope().Allows(in.AgencyID) {
+		return nil, apperr.New("forbidden", "只能为本单位导入执法数据")
+	}
+	agency, err := im.agency(ctx, in.AgencyID)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := fileHash(in.File, in.Size)
+	if err != nil {
+		return nil, apperr.Wrap(err, "invalid_file", "无法读取上传的文件")
+	}
+	book, err := tabular.Open(in.reader(), in.Size, in.FileName)
+	if err != nil {
+		return nil, fileError(err)
+	}
+	t := &importTable{agency: agency, book: book,
+		meta: batchMeta{agencyID: in.AgencyID, source: "file", fileName: in.FileName, sha256: sum, size: in.Size}}
+	if t.sheet, err = book.Rows(0); err != nil {
+		book.Close()
+		return nil, fileError(err)
+	}
+	if t.header, t.rows, err = tabular.ScanHeader(t.sheet, known, tabular.DefaultHeaderScan); err != nil {
+		t.close()
+		return nil, fileError(err)
+	}
+	return t, nil
+}
+
+func (t *importTable) close() {
+	t.sheet.Close()
+	t.book.Close()
+}
+
+// each calls fn with every data row, blank and total rows left out.
+func (t *importTable) each(fn func(tabular.Row) error) error {
+	for {
+		row, err := t.rows.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fileError(err)
+		}
+		if tabular.IsBlank(row) || tabular.IsTotalRow(row) {
+			continue
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+}
+
+// rowContext is what the rows of a batch for agency are validated with.
+func (im *Importer) rowContext(ctx context.Context, agency agencyInfo, date1904 bool) (RowContext, error) {
+	domains, err := im.domains(ctx)
+	if err != nil {
+		return RowContext{}, err
+	}
+	return RowContext{AgencyName: agency.name, AgencyUSCC: agency.uscc, Domains: domains, Date1904: date1904, File: NewFileState()}, nil
+}
+
+// storePenalties runs a batch of penalties (see runBatch).
+func (im *Importer) storePenalties(ctx context.Context, p *auth.Principal, meta batchMeta, progress func(int),
+	src func(emit func(line int, pen Penalty, errs []RowError) error) error) (Report, error) {
+	meta.kind = "penalty"
+	return runBatch(ctx, im.DB, func() int64 { return im.Now().UnixMilli() }, p, meta, progress, batchRows(src, newPenaltyRow),
+		func(batchID, now int64) recordSink[penaltyRow] {
+			return &penaltySink{agencyID: meta.agencyID, batchID: batchID, now: now}
+		})
+}
+
+// batchRows turns a source of validated records into runBatch's rows: a
+// refused record passes on its errors, a good one its stored form (toRow).
+func batchRows[Rec, Row any](src func(emit func(line int, r Rec, errs []RowError) error) error, toRow func(*Rec) Row) rowSource[Row] {
+	return func(ctx context.Context, emit func(line int, r Row, errs []RowError) error) error {
+		return src(func(line int, r Rec, errs []RowError) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if len(errs) > 0 {
+				var none Row
+				return emit(line, none, errs)
+			}
+			return emit(line, toRow(&r), nil)
+		})
+	}
 }
 
 type agencyInfo struct {

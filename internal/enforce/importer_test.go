@@ -16,7 +16,7 @@ import (
 	"github.com/xingjian/xingjian/internal/store/storetest"
 )
 
-func principal(t *testing.T, db *store.DB, username string) *auth.Principal {
+func principal(t testing.TB, db *store.DB, username string) *auth.Principal {
 	t.Helper()
 	var p auth.Principal
 	var role string

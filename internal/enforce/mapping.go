@@ -82,6 +82,8 @@ const (
 	fTransferReceipt
 	fCourtApplyDate
 	fStatus
+	fActDate
+	fSurcharge
 	numFields
 )
 
@@ -182,6 +184,10 @@ var fields = [numFields]Field{
 		"申请强制执行日期", "申请人民法院强制执行日期", "申请法院执行日期"}},
 	fStatus: {ID: "status", Headers: []string{"状态",
 		"执行状态", "案件状态", "处罚状态", "执行情况", "履行情况"}},
+	fActDate: {ID: "act_date", Headers: []string{"违法行为发生日期",
+		"违法行为发生时间", "违法发生日期", "违法发生时间", "违法日期", "违法时间", "案发日期", "案发时间", "发案日期", "发案时间"}},
+	fSurcharge: {ID: "surcharge", Headers: []string{"加处罚款金额（元）",
+		"加处罚款金额（万元）", "加处罚款金额", "加处罚款（元）", "加处罚款（万元）", "加处罚款", "滞纳金（元）", "滞纳金"}},
 }
 
 // The lookup tables, built from fields (package variables, not init, so
@@ -300,42 +306,47 @@ func (m Mapping) HeaderTexts() []string {
 // column to infer the kind from. A non-empty missing means the file is
 // refused: Mapping.Check gives the Chinese message.
 func AutoMap(h tabular.Header) (m Mapping, missing []string) {
-	m = Mapping{}
-	taken := make([]bool, len(h.Columns))
 	var have [numFields]bool
-	assign := func(lookup func(key string) int) {
+	m = autoMapColumns(h, synExact, synBase, have[:], func(f int) string { return fields[f].ID })
+	return m, missingFields(have)
+}
+
+// autoMapColumns maps the columns of h to fields by their header keys: exact
+// synonyms (exact) first, then base forms (base), each field taking the first
+// column naming it and each column serving one field. have marks the fields
+// found; id gives a field's id.
+func autoMapColumns(h tabular.Header, exact, base map[string]int, have []bool, id func(f int) string) Mapping {
+	m := Mapping{}
+	taken := make([]bool, len(h.Columns))
+	assign := func(lookup func(key string) (int, bool)) {
 		for ci, c := range h.Columns {
 			if taken[ci] {
 				continue
 			}
 			for _, key := range columnKeys(c) {
-				f := lookup(key)
-				if f < 0 || have[f] {
+				f, ok := lookup(key)
+				if !ok || have[f] {
 					continue
 				}
 				have[f], taken[ci] = true, true
-				m[fields[f].ID] = columnText(c)
+				m[id(f)] = columnText(c)
 				break
 			}
 		}
 	}
-	assign(func(k string) int {
-		if f, ok := synExact[k]; ok {
-			return f
-		}
-		return -1
+	assign(func(k string) (int, bool) {
+		f, ok := exact[k]
+		return f, ok
 	})
-	assign(func(k string) int {
+	assign(func(k string) (int, bool) {
 		b := headerBase(k)
 		if b == "" {
-			return -1
+			return 0, false
 		}
-		if f, ok := synBase[b]; ok {
-			return f
-		}
-		return -1
+		f, ok := base[b]
+		return f, ok
 	})
-	return m, missingFields(have)
+	return m
 }
 
 // columnKeys are the texts a column may be known by, most specific first.
@@ -552,24 +563,30 @@ type plan struct {
 func compile(m Mapping, h tabular.Header) *plan {
 	p := &plan{}
 	for f := range p.cols {
-		p.cols[f].index = -1
-		text := strings.TrimSpace(m[fields[f].ID])
-		if text == "" {
-			continue
-		}
-		ci := findColumn(h, text)
-		if ci < 0 {
-			continue
-		}
-		c := h.Columns[ci]
-		p.cols[f] = column{index: c.Index, header: columnText(c)}
-		if f == fFine || f == fConfiscation {
-			u := tabular.UnitFromHeader(c.Raw)
-			if u == tabular.UnitUnknown {
-				u = tabular.UnitFromHeader(text)
-			}
-			p.cols[f].unit = u
-		}
+		p.cols[f] = mappedColumn(h, m[fields[f].ID], f == fFine || f == fConfiscation || f == fSurcharge)
 	}
 	return p
+}
+
+// mappedColumn is the column of h a mapping's text names (index -1 when
+// there is none); a money column's unit comes from its header, else from
+// the text.
+func mappedColumn(h tabular.Header, text string, money bool) column {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return column{index: -1}
+	}
+	ci := findColumn(h, text)
+	if ci < 0 {
+		return column{index: -1}
+	}
+	c := h.Columns[ci]
+	col := column{index: c.Index, header: columnText(c)}
+	if money {
+		col.unit = tabular.UnitFromHeader(c.Raw)
+		if col.unit == tabular.UnitUnknown {
+			col.unit = tabular.UnitFromHeader(text)
+		}
+	}
+	return col
 }

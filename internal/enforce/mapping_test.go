@@ -26,7 +26,8 @@ var nationalNatural = append([]string{"行政相对人名称", "证件类型", "
 
 // supervisionHeaders are the supervision fields' usual names.
 var supervisionHeaders = []string{"执法领域", "违法行为编码", "裁量等级", "程序类型", "立案日期", "送达日期", "缴款期限",
-	"缴款日期", "是否告知听证", "是否告知救济途径", "移送公安日期", "移送回执", "申请法院强制执行日期", "状态"}
+	"缴款日期", "是否告知听证", "是否告知救济途径", "移送公安日期", "移送回执", "申请法院强制执行日期", "状态", "违法行为发生日期",
+	"加处罚款金额（万元）"}
 
 // headerOf builds a one-row header from texts, as FindHeader would.
 func headerOf(names ...string) tabular.Header {

@@ -42,52 +42,16 @@ var pushHeader, pushMapping = func() (tabular.Header, Mapping) {
 // field ids of Fields(); values are strings or numbers (money in yuan). A
 // reject's Line is the record's 1-based position in the array.
 func (im *Importer) Push(ctx context.Context, p *auth.Principal, agencyID int64, records []map[string]any) (Report, error) {
-	if !p.Can(auth.PermRecordPush) && !p.Can(auth.PermRecordImport) {
-		return Report{}, apperr.Forbidden()
-	}
-	if p.TokenID != 0 && agencyID != 0 && agencyID != p.OrgID {
-		return Report{}, apperr.New("forbidden", "接口令牌只能推送本单位的数据")
-	}
-	if agencyID == 0 {
-		agencyID = p.OrgID
-	}
-	if !p.Scope().Allows(agencyID) {
-		return Report{}, apperr.NotFound("机构")
-	}
-	if len(records) == 0 {
-		return Report{}, apperr.New("validation_failed", "records 不能为空")
-	}
-	if len(records) > MaxPushRecords {
-		return Report{}, apperr.New("validation_failed", fmt.Sprintf("每次最多推送 %d 条记录，本次 %d 条", MaxPushRecords, len(records)))
-	}
-	agency, err := im.agency(ctx, agencyID)
+	agencyID, rc, err := im.checkPush(ctx, p, agencyID, len(records))
 	if err != nil {
 		return Report{}, err
 	}
-	domains, err := im.domains(ctx)
-	if err != nil {
-		return Report{}, err
-	}
-	known := map[string]bool{}
-	for _, f := range Fields() {
-		known[f.ID] = true
-	}
-	rc := RowContext{AgencyName: agency.name, AgencyUSCC: agency.uscc, Domains: domains, File: NewFileState()}
 	meta := batchMeta{agencyID: agencyID, source: "api"}
-	return im.store(ctx, p, meta, nil, func(emit func(line int, pen Penalty, errs []RowError) error) error {
+	return im.storePenalties(ctx, p, meta, nil, func(emit func(line int, pen Penalty, errs []RowError) error) error {
 		for i, rec := range records {
-			row := tabular.Row{Line: i + 1, Cells: make([]string, len(pushHeader.Columns))}
-			var unknown []string
-			for k, v := range rec {
-				if !known[k] {
-					unknown = append(unknown, k)
-					continue
-				}
-				row.Cells[fieldIndex[k]] = cellText(v)
-			}
-			if len(unknown) > 0 {
-				sort.Strings(unknown)
-				if err := emit(i+1, Penalty{}, []RowError{{Line: i + 1, Column: unknown[0], Reason: "未知字段“" + unknown[0] + "”"}}); err != nil {
+			row, unknown := pushRow(i+1, rec, fieldIndex, len(pushHeader.Columns))
+			if unknown != nil {
+				if err := emit(i+1, Penalty{}, []RowError{*unknown}); err != nil {
 					return err
 				}
 				continue
@@ -99,6 +63,56 @@ func (im *Importer) Push(ctx context.Context, p *auth.Principal, agencyID int64,
 		}
 		return nil
 	})
+}
+
+// checkPush checks that p may push n records for agencyID (0: p's own
+// agency) and returns that agency's id and row context.
+func (im *Importer) checkPush(ctx context.Context, p *auth.Principal, agencyID int64, n int) (int64, RowContext, error) {
+	if !p.Can(auth.PermRecordPush) && !p.Can(auth.PermRecordImport) {
+		return 0, RowContext{}, apperr.Forbidden()
+	}
+	if p.TokenID != 0 && agencyID != 0 && agencyID != p.OrgID {
+		return 0, RowContext{}, apperr.New("forbidden", "接口令牌只能推送本单位的数据")
+	}
+	if agencyID == 0 {
+		agencyID = p.OrgID
+	}
+	if !p.Scope().Allows(agencyID) {
+		return 0, RowContext{}, apperr.NotFound("机构")
+	}
+	if n == 0 {
+		return 0, RowContext{}, apperr.New("validation_failed", "records 不能为空")
+	}
+	if n > MaxPushRecords {
+		return 0, RowContext{}, apperr.New("validation_failed", fmt.Sprintf("每次最多推送 %d 条记录，本次 %d 条", MaxPushRecords, n))
+	}
+	agency, err := im.agency(ctx, agencyID)
+	if err != nil {
+		return 0, RowContext{}, err
+	}
+	rc, err := im.rowContext(ctx, agency, false)
+	return agencyID, rc, err
+}
+
+// pushRow lays a pushed record out as row line of width cells, index giving
+// each field id's cell; a key that is no field id gives the row's error
+// instead (the first such key in sort order).
+func pushRow(line int, rec map[string]any, index map[string]int, width int) (tabular.Row, *RowError) {
+	row := tabular.Row{Line: line, Cells: make([]string, width)}
+	var unknown []string
+	for k, v := range rec {
+		j, ok := index[k]
+		if !ok {
+			unknown = append(unknown, k)
+			continue
+		}
+		row.Cells[j] = cellText(v)
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return row, &RowError{Line: line, Column: unknown[0], Reason: "未知字段“" + unknown[0] + "”"}
+	}
+	return row, nil
 }
 
 // cellText turns a JSON value into the text a spreadsheet cell would hold.

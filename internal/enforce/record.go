@@ -84,6 +84,8 @@ type Penalty struct {
 	TransferReceipt string       `json:"transfer_receipt"` // 移送回执号
 	CourtApplyDate  tabular.Date `json:"court_apply_date"` // 申请法院强制执行日期
 	Status          string       `json:"status"`           // 状态 (e.g. 已执行, 未执行, 已撤销)
+	ActDate         tabular.Date `json:"act_date"`         // 违法行为发生日期 (追责时效, 行政处罚法第三十六条)
+	SurchargeFen    int64        `json:"surcharge_fen"`    // 加处罚款金额, in fen (行政处罚法第七十二条; 行政强制法第四十五条)
 
 	Flags []string `json:"flags"` // Flag* values, sorted
 }

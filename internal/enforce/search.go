@@ -297,8 +297,8 @@ func planSearch(ctx context.Context, q store.Querier, scope auth.Scope, f Record
 		case n == 1:
 			pl.addShortLike(text)
 		case n == 2:
-			// The GIN index of character pairs (migration 0003).
-			pl.add("penalty_pairs(p.party_name || chr(1) || p.doc_no) @> ARRAY[lower(?::text)]", text)
+			// The GIN index of character-pair codes (migration 0006).
+			pl.add("penalty_pair_codes(lower(p.party_name || chr(1) || p.doc_no)) @> penalty_pair_codes(lower(?::text))", text)
 		default:
 			pat := "%" + likeLiteral(text) + "%"
 			pl.add(`(p.party_name ILIKE ? ESCAPE '\' OR p.doc_no ILIKE ? ESCAPE '\' OR p.facts ILIKE ? ESCAPE '\')`, pat, pat, pat)

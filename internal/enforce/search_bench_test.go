@@ -443,3 +443,31 @@ func loadPenalties(tb testing.TB, db *store.DB, n int, seed uint64) []int64 {
 	}
 	return agencyIDs
 }
+
+// BenchmarkSearchIndexWriteCost measures what the search indexes of
+// migration 0003 cost an import: 100,000 generated penalties inserted (one
+// transaction, multi-row INSERTs) into a database migrated up to 0002 and
+// into one with 0003. Runs with XJ_BENCH_1M=1, like BenchmarkSearch1M.
+func BenchmarkSearchIndexWriteCost(b *testing.B) {
+	if os.Getenv("XJ_BENCH_1M") != "1" {
+		b.Skip("set XJ_BENCH_1M=1")
+	}
+	const n = 100_000
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		for _, version := range []int{2, 3} {
+			b.Run(fmt.Sprintf("%s/migration%d", d, version), func(b *testing.B) {
+				if d == store.Postgres && os.Getenv(storetest.PGEnv) == "" {
+					b.Skip(storetest.PGEnv + " not set")
+				}
+				for b.Loop() {
+					db := storetest.Open(b, d, false)
+					if err := db.MigrateTo(context.Background(), version); err != nil {
+						b.Fatal(err)
+					}
+					loadPenalties(b, db, n, 1)
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}

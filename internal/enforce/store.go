@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -26,6 +27,7 @@ var penaltyColumns = []string{
 	"decision_date", "valid_until", "publish_until", "agency_name", "agency_uscc", "source_name", "source_uscc", "remarks",
 	"domain", "violation_code", "discretion_level", "procedure", "filed_date", "served_date", "payment_due_date", "paid_date",
 	"hearing_notice", "remedy_notice", "transfer_date", "transfer_receipt", "court_apply_date", "status", "flags",
+	"act_date", "surcharge_fen", // migration 0007; new columns go last (see contentHash)
 }
 
 func (p *Penalty) values() []any {
@@ -36,6 +38,7 @@ func (p *Penalty) values() []any {
 		dateArg(p.DecisionDate), dateArg(p.ValidUntil), dateArg(p.PublishUntil), p.AgencyName, p.AgencyUSCC, p.SourceName, p.SourceUSCC, p.Remarks,
 		p.Domain, p.ViolationCode, p.DiscretionLevel, p.Procedure, dateArg(p.FiledDate), dateArg(p.ServedDate), dateArg(p.PaymentDueDate), dateArg(p.PaidDate),
 		p.HearingNotice, p.RemedyNotice, dateArg(p.TransferDate), p.TransferReceipt, dateArg(p.CourtApplyDate), p.Status, strings.Join(p.Flags, ","),
+		dateArg(p.ActDate), p.SurchargeFen,
 	}
 }
 
@@ -47,6 +50,7 @@ func (p *Penalty) targets(flags *string) []any {
 		(*dbDate)(&p.DecisionDate), (*dbDate)(&p.ValidUntil), (*dbDate)(&p.PublishUntil), &p.AgencyName, &p.AgencyUSCC, &p.SourceName, &p.SourceUSCC, &p.Remarks,
 		&p.Domain, &p.ViolationCode, &p.DiscretionLevel, &p.Procedure, (*dbDate)(&p.FiledDate), (*dbDate)(&p.ServedDate), (*dbDate)(&p.PaymentDueDate), (*dbDate)(&p.PaidDate),
 		&p.HearingNotice, &p.RemedyNotice, (*dbDate)(&p.TransferDate), &p.TransferReceipt, (*dbDate)(&p.CourtApplyDate), &p.Status, flags,
+		(*dbDate)(&p.ActDate), &p.SurchargeFen,
 	}
 }
 
@@ -89,10 +93,89 @@ func (d *dbDate) parse(s string) error {
 
 // Hash is the content hash of a penalty: what decides whether a re-imported
 // row changed. It covers every stored field, flags included.
-func (p *Penalty) Hash() string {
-	b, _ := json.Marshal(p.values())
-	sum := sha256.Sum256(append([]byte(p.DocNo+"\x00"), b...))
+func (p *Penalty) Hash() string { return contentHash(p.DocNo, p.values()) }
+
+// contentHash hashes a record's key and stored values (as values() gives
+// them) with a compact binary encoding: "h2" and 120 bits of SHA-256, in hex.
+// Trailing empty values (nil, "", 0) are left out, so that a column added
+// at the end of penaltyColumns leaves the hash of every record that does not
+// use it as it was: a re-import after an upgrade changes nothing. Hashes
+// written before (32 hex digits of SHA-256 over JSON) are still recognised:
+// see sameContent.
+func contentHash(docNo string, vals []any) string {
+	for len(vals) > 0 && isEmptyValue(vals[len(vals)-1]) {
+		vals = vals[:len(vals)-1]
+	}
+	var buf [1536]byte
+	b := appendHashString(buf[:0], docNo)
+	for _, v := range vals {
+		switch v := v.(type) {
+		case nil:
+			b = append(b, 0)
+		case string:
+			b = appendHashString(append(b, 1), v)
+		case int64:
+			b = binary.BigEndian.AppendUint64(append(b, 2), uint64(v))
+		case *bool:
+			switch {
+			case v == nil:
+				b = append(b, 3)
+			case *v:
+				b = append(b, 4)
+			default:
+				b = append(b, 5)
+			}
+		default:
+			panic(fmt.Sprintf("enforce: contentHash: unexpected %T", v)) // a programming error: values() changed
+		}
+	}
+	sum := sha256.Sum256(b)
+	return "h2" + hex.EncodeToString(sum[:15])
+}
+
+func isEmptyValue(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case int64:
+		return v == 0
+	case *bool:
+		return v == nil
+	}
+	return false
+}
+
+func appendHashString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// legacyColumns is how many values the JSON content hash of the first
+// release covered (penaltyColumns up to flags).
+const legacyColumns = 44
+
+// legacyHash is the content hash as first stored (JSON of the values); ""
+// when the record uses a column that release did not have (it cannot be
+// unchanged then).
+func legacyHash(docNo string, vals []any) string {
+	for _, v := range vals[min(legacyColumns, len(vals)):] {
+		if !isEmptyValue(v) {
+			return ""
+		}
+	}
+	b, _ := json.Marshal(vals[:min(legacyColumns, len(vals))])
+	sum := sha256.Sum256(append([]byte(docNo+"\x00"), b...))
 	return hex.EncodeToString(sum[:16])
+}
+
+// sameContent reports whether a stored content hash is that of the row.
+func (r *penaltyRow) sameContent(stored string) bool {
+	if strings.HasPrefix(stored, "h2") {
+		return stored == r.hash
+	}
+	legacy := legacyHash(r.docNo, r.vals)
+	return legacy != "" && stored == legacy
 }
 
 // Outcome is what storing one record did.
@@ -108,52 +191,20 @@ const (
 // Upsert stores one penalty of an agency inside the caller's transaction:
 // new → inserted as revision 1; same content as stored → unchanged (so a
 // re-import changes nothing); different content → the stored version is kept
-// in penalty_revisions and the record becomes the next revision.
+// in penalty_revisions and the record becomes the next revision. Imports
+// store many rows at once through penaltySink; this is the same path for one.
 func Upsert(ctx context.Context, tx *store.Tx, agencyID, batchID int64, p *Penalty, now int64) (Outcome, error) {
-	hash := p.Hash()
-	var (
-		id, rev  int64
-		oldHash  string
-		oldBatch sql.NullInt64
-	)
-	err := tx.QueryRowContext(ctx, "SELECT id, revision, content_hash, batch_id FROM penalties WHERE agency_id = ? AND doc_no = ?",
-		agencyID, p.DocNo).Scan(&id, &rev, &oldHash, &oldBatch)
+	sink := &penaltySink{agencyID: agencyID, batchID: batchID, now: now}
+	c, err := sink.write(ctx, tx, []penaltyRow{newPenaltyRow(p)})
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		cols := "agency_id, doc_no, revision, content_hash, batch_id, " + strings.Join(penaltyColumns, ", ") + ", created_at, updated_at"
-		args := append([]any{agencyID, p.DocNo, 1, hash, batchID}, p.values()...)
-		args = append(args, now, now)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO penalties ("+cols+") VALUES ("+store.Placeholders(len(args))+")", args...); err != nil {
-			return 0, fmt.Errorf("enforce: insert penalty %q: %w", p.DocNo, err)
-		}
-		return Inserted, nil
 	case err != nil:
-		return 0, fmt.Errorf("enforce: find penalty %q: %w", p.DocNo, err)
-	case oldHash == hash:
-		return Unchanged, nil
-	}
-	old, err := getPenalty(ctx, tx, id)
-	if err != nil {
 		return 0, err
+	case c.inserted == 1:
+		return Inserted, nil
+	case c.updated == 1:
+		return Updated, nil
 	}
-	data, err := json.Marshal(old)
-	if err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO penalty_revisions (penalty_id, revision, content_hash, batch_id, data, replaced_at, replaced_by_batch)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, rev, oldHash, oldBatch, string(data), now, batchID); err != nil {
-		return 0, fmt.Errorf("enforce: keep revision of %q: %w", p.DocNo, err)
-	}
-	set := make([]string, len(penaltyColumns))
-	for i, c := range penaltyColumns {
-		set[i] = c + " = ?"
-	}
-	args := append(p.values(), hash, batchID, now, id)
-	if _, err := tx.ExecContext(ctx, "UPDATE penalties SET "+strings.Join(set, ", ")+", content_hash = ?, batch_id = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
-		args...); err != nil {
-		return 0, fmt.Errorf("enforce: update penalty %q: %w", p.DocNo, err)
-	}
-	return Updated, nil
+	return Unchanged, nil
 }
 
 // StoredPenalty is a penalty as stored, with its bookkeeping.

@@ -76,7 +76,7 @@ func (fs *FileState) rememberDate(s string, d tabular.Date) {
 	if fs.dates == nil || len(fs.dates) >= memoLimit {
 		fs.dates = make(map[string]tabular.Date, 64)
 	}
-	fs.dates[s] = d
+	fs.dates[strings.Clone(s)] = d // not the whole record s may share memory with
 }
 
 func (fs *FileState) validUSCC(s string) bool {
@@ -94,7 +94,7 @@ func (fs *FileState) rememberUSCC(s string) {
 	if fs.usccs == nil || len(fs.usccs) >= memoLimit {
 		fs.usccs = make(map[string]struct{}, 64)
 	}
-	fs.usccs[s] = struct{}{}
+	fs.usccs[strings.Clone(s)] = struct{}{} // not the whole record s may share memory with
 }
 
 // NewFileState returns the state for reading a new file.
@@ -151,11 +151,7 @@ var longTerm = tabular.Date{Year: 2099, Month: time.December, Day: 31}
 // 永久 in 处罚有效期 / 公示截止期 become 2099-12-31. An identifier column
 // holding only a placeholder ("无", "/", "-") is blank.
 func ParseRow(m Mapping, h tabular.Header, row tabular.Row, ctx RowContext) (Penalty, []RowError) {
-	v := rowValidator{row: row, ctx: &ctx, plan: planFor(m, h, ctx.File)}
-	v.today = ctx.Today
-	if v.today.IsZero() {
-		v.today = todayInChina()
-	}
+	v := rowValidator{cellReader: newCellReader(row, &ctx, planFor(m, h, ctx.File).cols[:], penaltyLabel)}
 	if tabular.IsBlank(row) {
 		v.fail(-1, "", "该行为空行")
 		return v.p, v.result()
@@ -195,21 +191,41 @@ func todayInChina() tabular.Date {
 	return tabular.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
 }
 
-type rowValidator struct {
+// cellReader reads and checks the cells of one row: the part of a row
+// validator that penalties (rowValidator) and the other enforcement kinds
+// (actValidator) share — cleaning, dates, amounts, yes/no, identifiers,
+// errors and flags.
+type cellReader struct {
 	row   tabular.Row
 	ctx   *RowContext
-	plan  *plan
+	cols  []column           // by field index
+	label func(f int) string // the layout's name of field f
 	today tabular.Date
-	p     Penalty
 	errs  []indexedError
+	flags []string // Flag* values, unsorted
 }
+
+func newCellReader(row tabular.Row, ctx *RowContext, cols []column, label func(int) string) cellReader {
+	c := cellReader{row: row, ctx: ctx, cols: cols, label: label, today: ctx.Today}
+	if c.today.IsZero() {
+		c.today = todayInChina()
+	}
+	return c
+}
+
+type rowValidator struct {
+	cellReader
+	p Penalty
+}
+
+func penaltyLabel(f int) string { return fields[f].Label }
 
 type indexedError struct {
 	col int // cell index for ordering, -1 for the whole row
 	RowError
 }
 
-func (v *rowValidator) result() []RowError {
+func (v *cellReader) result() []RowError {
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -224,10 +240,10 @@ func (v *rowValidator) result() []RowError {
 // fail records a row error against field f (-1: the whole row).
 // Texts are made valid UTF-8 here, for the report and the database: the
 // readers guarantee valid cells, API pushes may not.
-func (v *rowValidator) fail(f int, value, reason string) {
+func (v *cellReader) fail(f int, value, reason string) {
 	e := indexedError{col: -1, RowError: RowError{Line: v.row.Line, Value: validUTF8(value), Reason: validUTF8(reason)}}
 	if f >= 0 {
-		if c := v.plan.cols[f]; c.index >= 0 {
+		if c := v.cols[f]; c.index >= 0 {
 			e.col, e.Column = c.index, validUTF8(c.header)
 		}
 	}
@@ -243,19 +259,19 @@ func validUTF8(s string) string {
 
 // name is how a reason refers to field f: the file's header, else the
 // national-layout name.
-func (v *rowValidator) name(f int) string {
-	if c := v.plan.cols[f]; c.index >= 0 && c.header != "" {
+func (v *cellReader) name(f int) string {
+	if c := v.cols[f]; c.index >= 0 && c.header != "" {
 		return c.header
 	}
-	return fields[f].Label
+	return v.label(f)
 }
 
-func (v *rowValidator) has(f int) bool { return v.plan.cols[f].index >= 0 }
+func (v *cellReader) has(f int) bool { return v.cols[f].index >= 0 }
 
 // raw is the cell of field f, trimmed; "" when the file has no such
 // column. It may be invalid UTF-8 (see fail).
-func (v *rowValidator) raw(f int) string {
-	c := v.plan.cols[f]
+func (v *cellReader) raw(f int) string {
+	c := v.cols[f]
 	if c.index < 0 {
 		return ""
 	}
@@ -282,7 +298,7 @@ func trimCell(s string) string {
 
 // text is the cell of field f cleaned with ident.NormalizeText, "" for a
 // placeholder meaning "nothing" (无, /, -, …).
-func (v *rowValidator) text(f int) string {
+func (v *cellReader) text(f int) string {
 	s := normalizeText(v.raw(f))
 	if isPlaceholder(s) {
 		return ""
@@ -293,7 +309,7 @@ func (v *rowValidator) text(f int) string {
 // prose is the cell of a free-text field (facts, legal basis, content,
 // remarks): cleaned like text but keeping the full-width punctuation of
 // Chinese prose as written (“第（二）项”, “，”) and its line breaks.
-func (v *rowValidator) prose(f int) string {
+func (v *cellReader) prose(f int) string {
 	s := cleanProse(v.raw(f))
 	if len(s) <= 8 && isPlaceholder(normalizeText(s)) {
 		return ""
@@ -433,7 +449,7 @@ func (v *rowValidator) requiredProse(f int) string {
 	return v.need(f, v.prose(f))
 }
 
-func (v *rowValidator) need(f int, s string) string {
+func (v *cellReader) need(f int, s string) string {
 	if s == "" {
 		if v.has(f) {
 			v.fail(f, v.raw(f), fmt.Sprintf("“%s”不能为空", v.name(f)))
@@ -445,8 +461,8 @@ func (v *rowValidator) need(f int, s string) string {
 }
 
 // failed reports whether an error was recorded against field f's column.
-func (v *rowValidator) failed(f int) bool {
-	c := v.plan.cols[f]
+func (v *cellReader) failed(f int) bool {
+	c := v.cols[f]
 	for _, e := range v.errs {
 		if c.index >= 0 && e.col == c.index {
 			return true
@@ -455,7 +471,7 @@ func (v *rowValidator) failed(f int) bool {
 	return false
 }
 
-func (v *rowValidator) flag(f string) { v.p.Flags = append(v.p.Flags, f) }
+func (v *cellReader) flag(f string) { v.flags = append(v.flags, f) }
 
 var placeholders = map[string]bool{
 	"-": true, "--": true, "---": true, "—": true, "——": true, "/": true, "//": true, "\\": true,
@@ -489,7 +505,7 @@ func (v *rowValidator) parse() {
 	v.agency()
 	p.Remarks = v.prose(fRemarks)
 
-	p.Domain = v.domain()
+	p.Domain = v.domain(fDomain)
 	p.ViolationCode = strings.ToUpper(v.text(fViolationCode))
 	p.DiscretionLevel = v.text(fDiscretionLevel)
 	p.Procedure = v.procedure()
@@ -497,14 +513,20 @@ func (v *rowValidator) parse() {
 	p.ServedDate = v.date(fServedDate, dateEvent)
 	p.PaymentDueDate = v.date(fPaymentDue, datePlain)
 	p.PaidDate = v.date(fPaidDate, dateEvent)
-	p.HearingNotice = v.yesNo(fHearingNotice)
-	p.RemedyNotice = v.yesNo(fRemedyNotice)
+	p.HearingNotice = v.yesNo(fHearingNotice, nil)
+	p.RemedyNotice = v.yesNo(fRemedyNotice, nil)
 	p.TransferDate = v.date(fTransferDate, dateEvent)
 	p.TransferReceipt = v.text(fTransferReceipt)
 	p.CourtApplyDate = v.date(fCourtApplyDate, dateEvent)
 	p.Status = v.text(fStatus)
+	p.ActDate = v.date(fActDate, dateEvent)
+	if !p.ActDate.IsZero() && !p.DecisionDate.IsZero() && dateAfter(p.ActDate, p.DecisionDate) {
+		v.fail(fActDate, v.raw(fActDate), fmt.Sprintf("“%s”%s 晚于处罚决定日期 %s，请核对", v.name(fActDate), p.ActDate, p.DecisionDate))
+		p.ActDate = tabular.Date{}
+	}
+	p.SurchargeFen = v.amount(fSurcharge)
 
-	p.Flags = sortedUnique(p.Flags)
+	p.Flags = sortedUnique(v.flags)
 }
 
 func sortedUnique(s []string) []string {
@@ -525,18 +547,26 @@ func sortedUnique(s []string) []string {
 // year's brackets written 〔〕 whatever the clerk typed ([2024], (2024),
 // 【2024】) — and refuses a number an earlier row of the file used.
 func (v *rowValidator) docNo() string {
-	s := normalizeDocNo(v.required(fDocNo))
-	if s == "" || v.ctx.File == nil {
+	return v.uniqueDocNo(fDocNo, normalizeDocNo(v.required(fDocNo)))
+}
+
+// uniqueDocNo returns the document number s of field f, refusing it when an
+// earlier row of the file used it.
+func (v *cellReader) uniqueDocNo(f int, s string) string {
+	fs := v.ctx.File
+	if s == "" || fs == nil {
 		return s
 	}
-	fs := v.ctx.File
 	if fs.seen == nil {
 		fs.seen = map[string]int{}
 	}
 	if first, dup := fs.seen[s]; dup && first != v.row.Line {
-		v.fail(fDocNo, v.raw(fDocNo), fmt.Sprintf("“%s”“%s”与第 %d 行文号重复", v.name(fDocNo), s, first))
+		v.fail(f, v.raw(f), fmt.Sprintf("“%s”“%s”与第 %d 行文号重复", v.name(f), s, first))
 	} else if !dup {
-		fs.seen[s] = v.row.Line
+		// A copy: s may share the memory of the whole CSV record it came
+		// from, which the map would otherwise keep alive for every row of
+		// the file (measured: 800 bytes a row, 2 GB at a million rows).
+		fs.seen[strings.Clone(s)] = v.row.Line
 	}
 	return s
 }
@@ -611,16 +641,8 @@ func normalizeKinds(s string) string {
 // party reads the party's kind and identifiers.
 func (v *rowValidator) party() {
 	p := &v.p
-	kindText := v.text(fPartyKind)
-	kindKnown := true
-	if kindText != "" {
-		k, ok := parsePartyKind(kindText)
-		if !ok {
-			v.fail(fPartyKind, v.raw(fPartyKind), fmt.Sprintf("无法识别的“%s”“%s”，应为 法人及非法人组织、自然人 或 个体工商户", v.name(fPartyKind), kindText))
-			kindKnown = false
-		}
-		p.PartyKind = k
-	}
+	var kindKnown bool
+	p.PartyKind, kindKnown = v.partyKind(fPartyKind)
 	uscc := strings.ToUpper(v.identText(fPartyUSCC))
 	idNo := v.identText(fPartyIDNo)
 	// A natural person's ID number written in the credit-code column (one
@@ -647,7 +669,7 @@ func (v *rowValidator) party() {
 	}
 
 	if uscc != "" {
-		p.PartyUSCC = v.uscc(fPartyUSCC, uscc, FlagBadPartyUSCC)
+		p.PartyUSCC = v.uscc(fPartyUSCC, uscc, FlagBadPartyUSCC, true)
 	}
 	p.PartyRegNo = strings.ToUpper(v.identText(fPartyRegNo))
 	p.PartyOrgCode = strings.ToUpper(v.identText(fPartyOrgCode))
@@ -667,17 +689,36 @@ func (v *rowValidator) party() {
 	p.PartyIDType = v.text(fPartyIDType)
 	p.PartyIDNo, p.PartyIDType = v.personID(idNo, p.PartyIDType, FlagBadPartyID)
 	if p.PartyKind == PartyNaturalPerson && p.PartyIDNo == "" {
-		if v.has(fPartyIDNo) {
-			v.fail(fPartyIDNo, v.raw(fPartyIDNo), fmt.Sprintf("自然人的“%s”不能为空", v.name(fPartyIDNo)))
-		} else {
-			v.fail(fPartyIDNo, "", fmt.Sprintf("自然人须填写证件号码，文件中没有“%s”列", fields[fPartyIDNo].Label))
-		}
+		v.needPersonID(fPartyIDNo)
+	}
+}
+
+// partyKind reads the 行政相对人类别 field f: "" when blank; known is false
+// when the text cannot be understood (the row then fails).
+func (v *cellReader) partyKind(f int) (kind string, known bool) {
+	kindText := v.text(f)
+	if kindText == "" {
+		return "", true
+	}
+	k, ok := parsePartyKind(kindText)
+	if !ok {
+		v.fail(f, v.raw(f), fmt.Sprintf("无法识别的“%s”“%s”，应为 法人及非法人组织、自然人 或 个体工商户", v.name(f), kindText))
+	}
+	return k, ok
+}
+
+// needPersonID fails a natural person's row without an ID number in field f.
+func (v *cellReader) needPersonID(f int) {
+	if v.has(f) {
+		v.fail(f, v.raw(f), fmt.Sprintf("自然人的“%s”不能为空", v.name(f)))
+	} else {
+		v.fail(f, "", fmt.Sprintf("自然人须填写证件号码，文件中没有“%s”列", v.label(f)))
 	}
 }
 
 // identText is the cell of an identifier field: NormalizeText, inner
 // spaces removed, placeholders blank.
-func (v *rowValidator) identText(f int) string {
+func (v *cellReader) identText(f int) string {
 	s := v.text(f)
 	if strings.Contains(s, " ") {
 		s = strings.ReplaceAll(s, " ", "")
@@ -715,8 +756,9 @@ func parsePartyKind(s string) (string, bool) {
 
 // uscc validates a unified social credit code (already upper-cased): a
 // wrong check character keeps the code with flag; anything else that is
-// not a credit code fails the row, with a hint at the usual mix-ups.
-func (v *rowValidator) uscc(f int, s, flag string) string {
+// not a credit code fails the row, with a hint at a number cell and, for
+// the national penalty layout (layoutHints), at the usual column mix-ups.
+func (v *cellReader) uscc(f int, s, flag string, layoutHints bool) string {
 	if v.ctx.File.validUSCC(s) {
 		return s
 	}
@@ -737,6 +779,7 @@ func (v *rowValidator) uscc(f int, s, flag string) string {
 	switch {
 	case strings.ContainsAny(s, "Ee") && strings.ContainsAny(s, "+.") && isNumber(s):
 		reason += "（单元格被存成了数字，请把该列设为文本格式后重新填写）"
+	case !layoutHints:
 	case len(s) == 15 && isDigits(s):
 		reason += "（15 位数字可能是工商注册号，应填入“行政相对人代码_2（工商注册号）”列）"
 	case len(s) == 9 || (len(s) == 10 && s[8] == '-'):
@@ -766,7 +809,7 @@ func isNumber(s string) bool {
 // converted from 15 digits, else as written) and the type, "身份证" when it
 // was blank and the number is a resident ID. Invalid numbers are kept and
 // flagged, never refused.
-func (v *rowValidator) personID(s, typ, badFlag string) (string, string) {
+func (v *cellReader) personID(s, typ, badFlag string) (string, string) {
 	if s == "" {
 		return "", typ
 	}
@@ -810,12 +853,12 @@ func isResidentIDType(typ, number string) bool {
 
 // amount reads a money column in the unit of its header (or of the
 // mapping), 0 when blank.
-func (v *rowValidator) amount(f int) int64 {
+func (v *cellReader) amount(f int) int64 {
 	s := v.raw(f)
 	if s == "" {
 		return 0
 	}
-	fen, ok, err := tabular.ParseAmount(s, v.plan.cols[f].unit)
+	fen, ok, err := tabular.ParseAmount(s, v.cols[f].unit)
 	if err != nil {
 		v.fail(f, s, fmt.Sprintf("“%s”：%s", v.name(f), err.Error()))
 		return 0
@@ -834,7 +877,7 @@ const (
 	dateLongTerm                 // a validity end: 长期 / 永久 allowed
 )
 
-func (v *rowValidator) date(f int, kind dateKind) tabular.Date {
+func (v *cellReader) date(f int, kind dateKind) tabular.Date {
 	s := v.raw(f)
 	if s == "" || isPlaceholder(normalizeText(s)) {
 		return tabular.Date{}
@@ -896,7 +939,7 @@ func (v *rowValidator) agency() {
 	}
 	own := strings.ToUpper(strings.ReplaceAll(ident.NormalizeText(ctx.AgencyUSCC), " ", ""))
 	if s := strings.ToUpper(v.identText(fAgencyUSCC)); s != "" {
-		p.AgencyUSCC = v.uscc(fAgencyUSCC, s, FlagBadAgencyUSCC)
+		p.AgencyUSCC = v.uscc(fAgencyUSCC, s, FlagBadAgencyUSCC, true)
 		if p.AgencyUSCC != "" && own != "" && p.AgencyUSCC != own {
 			v.flag(FlagAgencyMismatch)
 		}
@@ -909,15 +952,15 @@ func (v *rowValidator) agency() {
 		p.SourceName = ident.NormalizeText(ctx.AgencyName)
 	}
 	if s := strings.ToUpper(v.identText(fSourceUSCC)); s != "" {
-		p.SourceUSCC = v.uscc(fSourceUSCC, s, "")
+		p.SourceUSCC = v.uscc(fSourceUSCC, s, "", true)
 	} else {
 		p.SourceUSCC = own
 	}
 }
 
-// domain reads 执法领域 as a code or a name of ctx.Domains.
-func (v *rowValidator) domain() string {
-	s := v.text(fDomain)
+// domain reads 执法领域 (field f) as a code or a name of ctx.Domains.
+func (v *cellReader) domain(f int) string {
+	s := v.text(f)
 	if s == "" || v.ctx.Domains == nil {
 		return s
 	}
@@ -945,7 +988,7 @@ func (v *rowValidator) domain() string {
 	for i, c := range codes {
 		names[i] = v.ctx.Domains[c]
 	}
-	v.fail(fDomain, v.raw(fDomain), fmt.Sprintf("无法识别的“%s”“%s”，应为：%s", v.name(fDomain), s, strings.Join(names, "、")))
+	v.fail(f, v.raw(f), fmt.Sprintf("无法识别的“%s”“%s”，应为：%s", v.name(f), s, strings.Join(names, "、")))
 	return ""
 }
 
@@ -1024,7 +1067,8 @@ var yesNo = map[string]bool{
 }
 
 // yesNo reads a yes/no column; blank and "/" (not applicable) are nil.
-func (v *rowValidator) yesNo(f int) *bool {
+// more holds a kind's own words for yes and no, tried last.
+func (v *cellReader) yesNo(f int, more map[string]bool) *bool {
 	s := v.text(f)
 	if s == "" || s == "不适用" {
 		return nil
@@ -1033,6 +1077,9 @@ func (v *rowValidator) yesNo(f int) *bool {
 		return &b
 	}
 	if b, ok := yesNo[strings.ToLower(strings.ReplaceAll(s, " ", ""))]; ok {
+		return &b
+	}
+	if b, ok := more[s]; ok {
 		return &b
 	}
 	v.fail(f, v.raw(f), fmt.Sprintf("无法识别的“%s”“%s”，应为 是 或 否", v.name(f), s))

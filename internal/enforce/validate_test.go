@@ -1020,6 +1020,31 @@ func BenchmarkParseRow(b *testing.B) {
 	}
 }
 
+// TestActDateAndSurcharge: the act date may not follow the decision; the
+// surcharge is read in the header's unit.
+func TestActDateAndSurcharge(t *testing.T) {
+	vals := goodRow()
+	vals["违法行为发生日期"] = "2022年1月5日"
+	vals["加处罚款金额（万元）"] = "1.2"
+	p, errs := parse(vals, testCtx())
+	if errs != nil || p.ActDate.String() != "2022-01-05" || p.SurchargeFen != 1_200_000 {
+		t.Fatalf("act %v surcharge %d errs %+v", p.ActDate, p.SurchargeFen, errs)
+	}
+	vals["违法行为发生日期"] = "2099-01-01"
+	if _, errs := parse(vals, testCtx()); len(errs) != 1 || errs[0].Column != "违法行为发生日期" {
+		t.Fatalf("future act date: %+v", errs)
+	}
+	vals["违法行为发生日期"] = vals["处罚决定日期"]
+	if _, errs := parse(vals, testCtx()); errs != nil {
+		t.Fatalf("act on the decision day: %+v", errs)
+	}
+	d, _ := tabular.ParseDate(vals["处罚决定日期"])
+	vals["违法行为发生日期"] = tabular.Date{Year: d.Year, Month: d.Month, Day: d.Day + 1}.String()
+	if _, errs := parse(vals, testCtx()); len(errs) != 1 || !strings.Contains(errs[0].Reason, "晚于处罚决定日期") {
+		t.Fatalf("act after the decision: %+v", errs)
+	}
+}
+
 func TestParseRowValueForms(t *testing.T) {
 	t.Run("ReadsEveryDateForm", func(t *testing.T) {
 		for _, s := range []string{"2024-05-06", "2024/5/6", "2024.5.6", "2024年5月6日", "20240506", "２０２４－０５－０６",

@@ -178,6 +178,7 @@ func TestAccessMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		readers := []string{"admin", "prosecutor", "depthead", "chief", "justice", "agency01"}
+		inspID, measID := pushActivities(t, e, scjg) // activities_test.go: an inspection and a measure of SCJG
 		agencyOut := map[string]outcome{"agency01": {404, "not_found"}}
 
 		scopeLimited := map[string]outcome{"court": {404, "not_found"}, "petition": {404, "not_found"}, "agency01": {404, "not_found"}}
@@ -246,6 +247,10 @@ func TestAccessMatrix(t *testing.T) {
 			"POST /api/v1/imports": {allow: []string{"admin", "agency01"}, ok: 415, okCode: "unsupported_media_type",
 				body: func(string) any { return map[string]any{"agency_id": scjg} }},
 			"GET /api/v1/imports": {allow: readers, ok: 200},
+			// Jobs are visible to their starter only (openapi_test polls a
+			// real one); here: the permission check, then not_found.
+			"GET /api/v1/import-jobs/{id}": {allow: []string{"admin", "agency01"}, ok: 404, okCode: "not_found",
+				path: func(string) string { return "/api/v1/import-jobs/0123456789abcdef01234567" }},
 			"GET /api/v1/imports/{id}": {allow: readers, ok: 200, override: agencyOut,
 				path: func(string) string { return fmt.Sprintf("/api/v1/imports/%d", batchID) }},
 			"GET /api/v1/imports/{id}/rejects": {allow: readers, ok: 200, override: agencyOut,
@@ -264,6 +269,20 @@ func TestAccessMatrix(t *testing.T) {
 			"GET /api/v1/records/export.xlsx": {allow: readers, ok: 200},
 			"GET /api/v1/records/{id}": {allow: readers, ok: 200, override: agencyOut,
 				path: func(string) string { return fmt.Sprintf("/api/v1/records/%d", recID) }},
+			"GET /api/v1/inspections":             {allow: readers, ok: 200},
+			"GET /api/v1/inspections/export.xlsx": {allow: readers, ok: 200},
+			"GET /api/v1/inspections/{id}": {allow: readers, ok: 200, override: agencyOut,
+				path: func(string) string { return fmt.Sprintf("/api/v1/inspections/%d", inspID) }},
+			"GET /api/v1/measures":             {allow: readers, ok: 200},
+			"GET /api/v1/measures/export.xlsx": {allow: readers, ok: 200},
+			"GET /api/v1/measures/{id}": {allow: readers, ok: 200, override: agencyOut,
+				path: func(string) string { return fmt.Sprintf("/api/v1/measures/%d", measID) }},
+			"GET /api/v1/record-kinds/{kind}/fields": {allow: readers, ok: 200, token: outcome{200, ""},
+				path: func(string) string { return "/api/v1/record-kinds/measure/fields" }},
+		}
+
+		for k, v := range referenceAccessRules(t, e, clients) {
+			rules[k] = v
 		}
 
 		routes := routeTable()

@@ -32,16 +32,24 @@ type env struct {
 	auth *auth.Service
 }
 
-// newEnv starts the API on db with the demo district seeded.
-func newEnv(t *testing.T, db *store.DB) *env {
+// newEnv starts the API on db with the demo district seeded; configure,
+// if given, adjusts the server's configuration first.
+func newEnv(t *testing.T, db *store.DB, configure ...func(*httpapi.Config)) *env {
 	t.Helper()
 	if _, err := demo.Seed(context.Background(), db); err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}
 	a := auth.NewService(db)
-	s := httpapi.New(httpapi.Config{DB: db, Auth: a, Dir: directory.New(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	cfg := httpapi.Config{DB: db, Auth: a, Dir: directory.New(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	s := httpapi.New(cfg)
 	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		srv.Close()
+		s.Close() // background imports end before the database closes
+	})
 	return &env{t: t, db: db, srv: srv, auth: a}
 }
 

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -626,6 +627,11 @@ func TestResponsesMatchDocument(t *testing.T) {
 		pushed := expect("push records", machine.do("POST", "/api/v1/records/push", map[string]any{"records": []any{rec, map[string]any{"doc_no": "坏"}}}), 200, "")
 		expect("push for another agency", machine.do("POST", "/api/v1/records/push", map[string]any{"agency_id": gaql, "records": []any{rec}}), 403, "forbidden")
 		expect("push nothing", admin.do("POST", "/api/v1/records/push", map[string]any{"agency_id": scjg, "records": []any{}}), 400, "validation_failed")
+		expect("push unknown kind", machine.do("POST", "/api/v1/records/push", map[string]any{"kind": "permit", "records": []any{rec}}), 400, "validation_failed")
+		if got := expect("push inspections", machine.do("POST", "/api/v1/records/push", map[string]any{"kind": "inspection",
+			"records": []any{map[string]any{"doc_no": "坏"}}}), 200, ""); got.json()["rejected"] != float64(1) {
+			t.Errorf("push of a bad inspection: %s", got.body)
+		}
 		expect("push as prosecutor", prosecutor.do("POST", "/api/v1/records/push", map[string]any{"records": []any{rec}}), 403, "forbidden")
 		batchID := int64(pushed.json()["batch_id"].(float64))
 		expect("list imports", admin.do("GET", "/api/v1/imports", nil), 200, "")
@@ -672,6 +678,34 @@ func TestResponsesMatchDocument(t *testing.T) {
 		expect("upload not a table", admin.upload("/api/v1/imports", map[string]string{"agency_id": fmt.Sprint(scjg)}, "x.pdf", []byte("%PDF-1.7 \x00")), 400, "invalid_file")
 		expect("upload as json", admin.do("POST", "/api/v1/imports", map[string]any{"agency_id": scjg}), 415, "unsupported_media_type")
 		expect("upload other agency", agency.upload("/api/v1/imports", map[string]string{"agency_id": fmt.Sprint(scjg)}, "clean.csv", csv), 403, "forbidden")
+		expect("upload bad kind", admin.upload("/api/v1/imports", map[string]string{"kind": "x"}, "clean.csv", csv), 400, "validation_failed")
+		expect("upload bad async", admin.upload("/api/v1/imports", map[string]string{"async": "maybe"}, "clean.csv", csv), 400, "validation_failed")
+		job := expect("upload async", admin.upload("/api/v1/imports", map[string]string{"agency_id": fmt.Sprint(scjg), "async": "true"}, "clean.csv", csv), 202, "")
+		jobID, _ := job.json()["id"].(string)
+		for i := 0; ; i++ {
+			got := expect("import job", admin.do("GET", "/api/v1/import-jobs/"+jobID, nil), 200, "")
+			if got.json()["state"] != "running" || i == 200 {
+				if got.json()["state"] != "done" {
+					t.Errorf("import job: %s", got.body)
+				}
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		expect("import job of another user", agency.do("GET", "/api/v1/import-jobs/"+jobID, nil), 404, "not_found")
+		bad := expect("upload async not a table", admin.upload("/api/v1/imports", map[string]string{"agency_id": fmt.Sprint(scjg), "async": "true"}, "x.pdf", []byte("%PDF-1.7 \x00")), 202, "")
+		badID, _ := bad.json()["id"].(string)
+		for i := 0; ; i++ {
+			got := expect("failed import job", admin.do("GET", "/api/v1/import-jobs/"+badID, nil), 200, "")
+			if got.json()["state"] != "running" || i == 200 {
+				if e, _ := got.json()["error"].(map[string]any); got.json()["state"] != "failed" || e["code"] != "invalid_file" {
+					t.Errorf("failed import job: %s", got.body)
+				}
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		exerciseActivities(t, e, expect) // inspections, measures, record-kinds (activities_test.go)
 		expect("token on overview", machine.do("GET", "/api/v1/stats/overview", nil), 403, "forbidden")
 
 		expect("list tokens", admin.do("GET", "/api/v1/tokens", nil), 200, "")
@@ -712,6 +746,9 @@ func TestResponsesMatchDocument(t *testing.T) {
 		expect("overview", prosecutor.do("GET", "/api/v1/stats/overview", nil), 200, "")
 		expect("overview scoped", agency.do("GET", "/api/v1/stats/overview", nil), 200, "")
 		expect("overview anon", anon.do("GET", "/api/v1/stats/overview", nil), 401, "unauthenticated")
+
+		// Reference material (issue 3): discretion benchmarks, typical cases, news.
+		exerciseReference(t, e, expect)
 
 		// API paths the document does not name still answer a JSON error
 		// (the checker accepts 404 or 405 with an Error body).

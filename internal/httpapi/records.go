@@ -1,15 +1,15 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strconv"
-	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/xingjian/xingjian/internal/apperr"
 	"github.com/xingjian/xingjian/internal/auth"
@@ -28,16 +28,19 @@ type batchView struct {
 
 func viewBatch(b enforce.Batch) batchView { return batchView{b, ts(b.StartedAt), ts(b.FinishedAt)} }
 
-// importFile takes a multipart upload (file, agency_id, mapping) and imports it.
+// importFile takes a multipart upload (file, agency_id, kind, mapping,
+// async) and imports it: at once (201 with the report), or with async=true
+// in the background (202 with a job to poll — what the web UI does, so that
+// a large file shows its progress).
 func (s *Server) importFile(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermRecordImport) {
 		return apperr.Forbidden()
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+1<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
 	if err := r.ParseMultipartForm(32 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return apperr.New("body_too_large", fmt.Sprintf("文件过大，单个文件不能超过 %d MB", MaxUpload>>20))
+			return apperr.New("body_too_large", fmt.Sprintf("文件过大，单个文件不能超过 %d MB；更大的文件请拆分，或由管理员用命令行 xingjian import 导入", s.cfg.MaxUpload>>20))
 		}
 		return apperr.Wrap(err, "unsupported_media_type", "请以 multipart/form-data 上传文件（字段名 file）")
 	}
@@ -53,14 +56,29 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request, p *auth.Prin
 			return apperr.New("validation_failed", "agency_id 须为机构编号")
 		}
 	}
+	kind := r.FormValue("kind")
+	if kind == "" {
+		kind = enforce.KindPenalty
+	}
+	if !validKind(kind) {
+		return apperr.New("validation_failed", "kind 须为 penalty（行政处罚）、inspection（行政检查）或 measure（行政强制）")
+	}
 	var mapping enforce.Mapping
 	if v := r.FormValue("mapping"); v != "" {
 		if err := json.Unmarshal([]byte(v), &mapping); err != nil {
 			return apperr.New("validation_failed", "mapping 须为 JSON 对象：字段 → 表头")
 		}
 	}
-	rep, err := enforce.NewImporter(s.cfg.DB).ImportFile(r.Context(), p, enforce.FileImport{AgencyID: agencyID, FileName: fh.Filename,
-		File: f, Size: fh.Size, Mapping: mapping})
+	in := enforce.FileImport{AgencyID: agencyID, FileName: fh.Filename, Size: fh.Size, Mapping: mapping}
+	switch r.FormValue("async") {
+	case "", "false", "0":
+	case "true", "1":
+		return s.startImportJob(w, p, kind, in, f)
+	default:
+		return apperr.New("validation_failed", "async 须为 true 或 false")
+	}
+	in.File = f
+	rep, err := s.runImport(r.Context(), p, kind, in)
 	if err != nil {
 		return err
 	}
@@ -68,15 +86,84 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	return nil
 }
 
+func validKind(kind string) bool {
+	for _, k := range enforce.Kinds() {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// runImport imports a file of any record kind.
+func (s *Server) runImport(ctx context.Context, p *auth.Principal, kind string, in enforce.FileImport) (enforce.Report, error) {
+	im := enforce.NewImporter(s.cfg.DB)
+	if kind == enforce.KindPenalty {
+		return im.ImportFile(ctx, p, in)
+	}
+	return im.ImportKindFile(ctx, p, kind, in)
+}
+
+// startImportJob keeps the upload in a file of its own (the form's files go
+// when the request ends) and imports it in the background.
+func (s *Server) startImportJob(w http.ResponseWriter, p *auth.Principal, kind string, in enforce.FileImport, upload io.Reader) error {
+	tmp, err := os.CreateTemp("", "xingjian-import-*")
+	if err != nil {
+		return fmt.Errorf("httpapi: keep upload: %w", err)
+	}
+	path := tmp.Name()
+	if _, err := io.Copy(tmp, upload); err != nil {
+		tmp.Close()
+		os.Remove(path)
+		return fmt.Errorf("httpapi: keep upload: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("httpapi: keep upload: %w", err)
+	}
+	job := &importJob{Kind: kind, FileName: in.FileName, Size: in.Size, AgencyID: in.AgencyID}
+	err = s.jobs.start(p, job, path, func(ctx context.Context, f *os.File, job *importJob) (enforce.Report, error) {
+		in.File = f
+		in.BytesRead = &job.bytesRead
+		in.Progress = func(rows int) { job.rows.Store(int64(rows)) }
+		return s.runImport(ctx, p, kind, in)
+	})
+	if err != nil {
+		os.Remove(path)
+		return err
+	}
+	writeJSON(w, http.StatusAccepted, job.view())
+	return nil
+}
+
+func (s *Server) getImportJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if !p.Can(auth.PermRecordImport) {
+		return apperr.Forbidden()
+	}
+	job, err := s.jobs.get(p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, job.view())
+	return nil
+}
+
 func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	var in struct {
 		AgencyID int64            `json:"agency_id"`
+		Kind     string           `json:"kind"`
 		Records  []map[string]any `json:"records"`
 	}
 	if _, err := decodeLimit(w, r, &in, 16<<20); err != nil {
 		return err
 	}
-	rep, err := enforce.NewImporter(s.cfg.DB).Push(r.Context(), p, in.AgencyID, in.Records)
+	if in.Kind == "" {
+		in.Kind = enforce.KindPenalty
+	}
+	if !validKind(in.Kind) {
+		return apperr.New("validation_failed", "kind 须为 penalty（行政处罚）、inspection（行政检查）或 measure（行政强制）")
+	}
+	rep, err := enforce.NewImporter(s.cfg.DB).PushKind(r.Context(), p, in.Kind, in.AgencyID, in.Records)
 	if err != nil {
 		return err
 	}
@@ -199,9 +286,10 @@ func recordView(sp enforce.StoredPenalty, agencyName string) map[string]any {
 			}
 		}
 	}
-	m["fine"], m["confiscation"] = money(sp.FineFen), money(sp.ConfiscateFen)
+	m["fine"], m["confiscation"], m["surcharge"] = money(sp.FineFen), money(sp.ConfiscateFen), money(sp.SurchargeFen)
 	delete(m, "fine_fen")
 	delete(m, "confiscate_fen")
+	delete(m, "surcharge_fen")
 	if sp.Flags == nil {
 		m["flags"] = []string{}
 	}
@@ -213,7 +301,7 @@ func recordView(sp enforce.StoredPenalty, agencyName string) map[string]any {
 }
 
 var dateFields = map[string]struct{}{"decision_date": {}, "valid_until": {}, "publish_until": {}, "filed_date": {}, "served_date": {},
-	"payment_due_date": {}, "paid_date": {}, "transfer_date": {}, "court_apply_date": {}}
+	"payment_due_date": {}, "paid_date": {}, "transfer_date": {}, "court_apply_date": {}, "act_date": {}}
 
 type qualityView struct {
 	enforce.AgencyQuality
@@ -330,58 +418,4 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": views, "total": total, "total_capped": enforce.TotalCapped(total), "next_cursor": next})
 	return nil
-}
-
-// MaxExport bounds one XLSX export.
-const MaxExport = 100_000
-
-// exportRecords writes the current filter's records as XLSX, page by page so
-// memory stays flat.
-func (s *Server) exportRecords(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !p.Can(auth.PermRecordRead) {
-		return apperr.Forbidden()
-	}
-	f, err := recordFilter(r)
-	if err != nil {
-		return err
-	}
-	f.Limit, f.Before = enforce.SearchMaxLimit, nil
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := "执法记录"
-	_ = x.SetSheetName("Sheet1", sheet)
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", []any{"决定日期", "执法机关", "处罚决定书文号", "行政相对人", "相对人代码", "违法行为类型", "处罚类别", "罚款金额（元）", "程序", "存疑标记"}); err != nil {
-		return err
-	}
-	row := 2
-	for row-2 < MaxExport {
-		items, _, next, err := enforce.Search(r.Context(), s.cfg.DB, p.Scope(), f)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			if err := sw.SetRow(cell, []any{it.DecisionDate.String(), it.AgencyName, it.DocNo, it.PartyName, it.PartyCode, it.ViolationType,
-				it.PenaltyKinds, float64(it.FineFen) / 100, it.Procedure, strings.Join(it.Flags, ",")}); err != nil {
-				return err
-			}
-			row++
-		}
-		if next == "" {
-			break
-		}
-		if f.Before, err = enforce.ParseCursor(next); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="records.xlsx"`)
-	return x.Write(w)
 }

@@ -125,6 +125,16 @@ func listParams(r *http.Request) (limit int, cursor int64, err error) {
 	return limit, cursor, nil
 }
 
+// listParamsBy is listParams with an id filter, the query parameter name
+// (0 when absent).
+func listParamsBy(r *http.Request, name string) (limit int, cursor, id int64, err error) {
+	if limit, cursor, err = listParams(r); err != nil {
+		return 0, 0, 0, err
+	}
+	id, err = queryInt(r, name)
+	return limit, cursor, id, err
+}
+
 func queryInt(r *http.Request, name string) (int64, error) {
 	s := r.URL.Query().Get(name)
 	if s == "" {
@@ -176,6 +186,16 @@ func page[T any](items []T, total, limit int, cursorOf func(T) int64) list[T] {
 		l.NextCursor = strconv.FormatInt(cursorOf(items[len(items)-1]), 10)
 	}
 	return l
+}
+
+// writeItems answers a list request: items shown through view, in the list
+// envelope (cursorOf as for page).
+func writeItems[T, V any](w http.ResponseWriter, items []T, total, limit int, view func(T) V, cursorOf func(V) int64) {
+	views := make([]V, len(items))
+	for i, it := range items {
+		views[i] = view(it)
+	}
+	writeJSON(w, http.StatusOK, page(views, total, limit, cursorOf))
 }
 
 // ts renders Unix ms as RFC 3339 in Shanghai.

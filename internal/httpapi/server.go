@@ -41,6 +41,9 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For (only behind
 	// a reverse proxy that sets it).
 	TrustProxy bool
+	// MaxUpload bounds an uploaded file in bytes; 0 means MaxUpload (the
+	// web UI checks the same 200 MB before sending).
+	MaxUpload int64
 }
 
 // Server is the HTTP API.
@@ -51,6 +54,7 @@ type Server struct {
 	reqs    *prometheus.CounterVec
 	latency *prometheus.HistogramVec
 	mux     *http.ServeMux
+	jobs    *importJobs
 }
 
 // access says who may call a route.
@@ -81,7 +85,10 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, reg: prometheus.NewRegistry(), mux: http.NewServeMux()}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = MaxUpload
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, reg: prometheus.NewRegistry(), mux: http.NewServeMux(), jobs: newImportJobs(cfg.Log)}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "xingjian_http_requests_total", Help: "HTTP requests by route and status."},
 		[]string{"method", "route", "code"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "xingjian_http_request_duration_seconds", Help: "HTTP request latency by route.",
@@ -120,6 +127,11 @@ func New(cfg Config) *Server {
 	return s
 }
 
+// Close stops the background work of the server: running import jobs are
+// cancelled (their batches roll back) and waited for. Call it after the
+// HTTP server has shut down.
+func (s *Server) Close() { s.jobs.close() }
+
 // Routes is the API route table.
 func (s *Server) Routes() []Route {
 	return []Route{
@@ -147,6 +159,7 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/imports", person, s.importFile},
 		{"GET", "/api/v1/imports", person, s.listImports},
 		{"GET", "/api/v1/imports/{id}", person, s.getImport},
+		{"GET", "/api/v1/import-jobs/{id}", person, s.getImportJob},
 		{"GET", "/api/v1/imports/{id}/rejects", person, s.listRejects},
 		{"GET", "/api/v1/imports/{id}/rejects.xlsx", person, s.rejectsXLSX},
 		{"POST", "/api/v1/records/push", anyone, s.pushRecords},
@@ -154,6 +167,29 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/records/export.xlsx", person, s.exportRecords},
 		{"GET", "/api/v1/records/quality", person, s.recordQuality},
 		{"GET", "/api/v1/records/{id}", person, s.getRecord},
+		{"GET", "/api/v1/inspections", person, s.listActivities("inspection")},
+		{"GET", "/api/v1/inspections/export.xlsx", person, s.exportActivities("inspection")},
+		{"GET", "/api/v1/inspections/{id}", person, s.getActivity("inspection")},
+		{"GET", "/api/v1/measures", person, s.listActivities("measure")},
+		{"GET", "/api/v1/measures/export.xlsx", person, s.exportActivities("measure")},
+		{"GET", "/api/v1/measures/{id}", person, s.getActivity("measure")},
+		{"GET", "/api/v1/record-kinds/{kind}/fields", anyone, s.recordKindFields},
+		{"GET", "/api/v1/reference/discretion", person, s.listDiscretion},
+		{"POST", "/api/v1/reference/discretion", person, s.discretionAPI().add},
+		{"POST", "/api/v1/reference/discretion/import", person, s.importDiscretion},
+		{"GET", "/api/v1/reference/discretion/{id}", person, s.discretionAPI().read},
+		{"PATCH", "/api/v1/reference/discretion/{id}", person, s.discretionAPI().change},
+		{"DELETE", "/api/v1/reference/discretion/{id}", person, s.discretionAPI().drop},
+		{"GET", "/api/v1/reference/cases", person, s.listCases},
+		{"POST", "/api/v1/reference/cases", person, s.casesAPI().add},
+		{"GET", "/api/v1/reference/cases/{id}", person, s.casesAPI().read},
+		{"PATCH", "/api/v1/reference/cases/{id}", person, s.casesAPI().change},
+		{"DELETE", "/api/v1/reference/cases/{id}", person, s.casesAPI().drop},
+		{"GET", "/api/v1/reference/news", person, s.listNews},
+		{"POST", "/api/v1/reference/news", person, s.newsAPI().add},
+		{"GET", "/api/v1/reference/news/{id}", person, s.newsAPI().read},
+		{"PATCH", "/api/v1/reference/news/{id}", person, s.newsAPI().change},
+		{"DELETE", "/api/v1/reference/news/{id}", person, s.newsAPI().drop},
 	}
 }
 

@@ -15,9 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	"modernc.org/sqlite"               // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	"modernc.org/sqlite"             // registers the "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -91,7 +92,11 @@ func openSQLite(ctx context.Context, path string, readConns int) (*DB, error) {
 	// busy_timeout still matters for readers during checkpoints and for other
 	// processes (the CLI) touching the same file.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	// The writer gets a 64 MB page cache: a bulk import otherwise spills
+	// pages to the WAL mid-transaction. (Statement journals stay in temp
+	// files: in memory they made a million-row import 15 % faster but took
+	// its peak RSS from 410 to 590 MB, over the 500 MB bound.)
+	w, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-65536)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite writer: %w", err)
 	}
@@ -182,6 +187,7 @@ func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 // Tx is a write transaction.
 type Tx struct {
 	tx      *sql.Tx
+	conn    *sql.Conn // the connection tx runs on, for CopyFrom
 	dialect Dialect
 }
 
@@ -207,7 +213,14 @@ func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 // back otherwise (and on panic). On SQLite the transaction starts IMMEDIATE on
 // the single writer connection, so it never fails half-way with SQLITE_BUSY.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	sqlTx, err := db.w.BeginTx(ctx, nil)
+	// The transaction runs on a connection held here so that CopyFrom can
+	// reach the driver's connection (PostgreSQL COPY) inside it.
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: connect: %w", err)
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
@@ -220,13 +233,43 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: sqlTx, dialect: db.dialect}); err != nil {
+	if err = fn(&Tx{tx: sqlTx, conn: conn, dialect: db.dialect}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
+}
+
+// PrepareContext prepares a statement for repeated use in the transaction
+// (bulk inserts); the caller closes it.
+func (tx *Tx) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	return tx.tx.PrepareContext(ctx, rebind(tx.dialect, q))
+}
+
+// CopyFrom bulk-loads rows into table with PostgreSQL's COPY, inside the
+// transaction (so it commits or rolls back with everything else). Values
+// must be what pgx encodes for the column types: dates as time.Time. Only
+// for PostgreSQL; SQLite callers use prepared multi-row INSERTs.
+func (tx *Tx) CopyFrom(ctx context.Context, table string, cols []string, rows pgx.CopyFromSource) (int64, error) {
+	if tx.dialect != Postgres {
+		return 0, errors.New("store: CopyFrom needs PostgreSQL")
+	}
+	var n int64
+	err := tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: CopyFrom: driver connection is %T", dc)
+		}
+		var err error
+		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, rows)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("store: copy into %s: %w", table, err)
+	}
+	return n, nil
 }
 
 // Rebind turns `?` placeholders into the engine's form.

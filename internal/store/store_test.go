@@ -162,6 +162,126 @@ var migrationChecks = map[int]func(ctx context.Context, t *testing.T, db *store.
 			}
 		}
 	},
+	4: func(ctx context.Context, t *testing.T, db *store.DB) {
+		// Inspections and compulsory measures: one record per agency and
+		// document number, civil dates that compare as dates, revisions.
+		if _, err := db.ExecContext(ctx, "INSERT INTO orgs (code, name, kind, created_at, updated_at) VALUES ('A', '甲', 'agency', 0, 0)"); err != nil {
+			t.Fatal(err)
+		}
+		insp := "INSERT INTO inspections (agency_id, doc_no, content_hash, party_name, inspection_date, created_at, updated_at) VALUES (1, ?, 'h', '某公司', ?, 0, 0)"
+		if _, err := db.ExecContext(ctx, insp, "甲检〔2024〕1号", "2024-05-06"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, insp, "甲检〔2024〕1号", "2024-05-07"); !store.IsUniqueViolation(err) {
+			t.Fatalf("same inspection document number twice: want unique violation, got %v", err)
+		}
+		meas := `INSERT INTO measures (agency_id, doc_no, content_hash, party_name, start_date, period_days, extended, created_at, updated_at)
+			VALUES (1, ?, 'h', '某公司', ?, 30, FALSE, 0, 0)`
+		if _, err := db.ExecContext(ctx, meas, "甲强〔2024〕1号", "2024-05-06"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, meas, "甲强〔2024〕1号", "2024-06-01"); !store.IsUniqueViolation(err) {
+			t.Fatalf("same measure document number twice: want unique violation, got %v", err)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM measures WHERE start_date >= ? AND start_date < ? AND period_days = 30",
+			"2024-05-01", "2024-06-01").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("measure date range: n=%d err=%v", n, err)
+		}
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM inspections WHERE inspection_date BETWEEN ? AND ?", "2024-05-06", "2024-05-06").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("inspection date range: n=%d err=%v", n, err)
+		}
+		for _, q := range []string{
+			"INSERT INTO inspection_revisions (inspection_id, revision, content_hash, data, replaced_at) VALUES (1, 1, 'h', '{}', 0)",
+			"INSERT INTO measure_revisions (measure_id, revision, content_hash, data, replaced_at) VALUES (1, 1, 'h', '{}', 0)",
+		} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	},
+	5: func(ctx context.Context, t *testing.T, db *store.DB) {
+		// Reference material: discretion benchmarks keyed per owner, issuer,
+		// violation code, level and order; nullable fine bounds; cases, news.
+		if _, err := db.ExecContext(ctx, "INSERT INTO orgs (code, name, kind, created_at, updated_at) VALUES ('A', '甲', 'agency', 0, 0)"); err != nil {
+			t.Fatal(err)
+		}
+		ins := `INSERT INTO discretion_benchmarks (org_id, issuer, violation_code, violation_name, level, level_seq, standard, fine_min_fen,
+			fine_max_fen, effective_from, created_at, updated_at) VALUES (1, '某局', '2-1', '拒绝检查', '1', ?, '处二万元以上五万元以下罚款', ?, 5000000, '2020-03-01', 0, 0)`
+		if _, err := db.ExecContext(ctx, ins, 1, 2000000); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, ins, 1, nil); !store.IsUniqueViolation(err) {
+			t.Fatalf("duplicate benchmark key: want unique violation, got %v", err)
+		}
+		if _, err := db.ExecContext(ctx, ins, 2, nil); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM discretion_benchmarks WHERE violation_code = '2-1' AND fine_min_fen IS NULL AND effective_from < '2021-01-01'").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("benchmarks: n=%d err=%v", n, err)
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO typical_cases (title, published_on, created_at, updated_at) VALUES ('案', '2026-01-02', 0, 0)"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO reference_news (kind, title, org_id, published_at, pinned, created_at, updated_at) VALUES ('news', '动态', 1, 0, TRUE, 0, 0)"); err != nil {
+			t.Fatal(err)
+		}
+	},
+}
+
+// migration6 (appended to migrationChecks by init: the map literal is
+// edited by several hands): PostgreSQL's two-character index holds pair
+// codes and finds exactly the records with the pair, in either field, never
+// across the two.
+func init() {
+	migrationChecks[6] = func(ctx context.Context, t *testing.T, db *store.DB) {
+		if db.Dialect() != store.Postgres {
+			return // nothing for SQLite
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO orgs (code, name, kind, created_at, updated_at) VALUES ('A', '甲', 'agency', 0, 0)"); err != nil {
+			t.Fatal(err)
+		}
+		for i, name := range []string{"江州市顺发建材有限公司", "青岚区鑫源食品商行"} {
+			if _, err := db.ExecContext(ctx, `INSERT INTO penalties (agency_id, doc_no, content_hash, party_name, facts, decision_date, created_at, updated_at)
+				VALUES (1, ?, 'h', ?, '', '2024-05-06', 0, 0)`, "甲罚〔2024〕"+string(rune('1'+i))+"号", name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for q, want := range map[string]int{"顺发": 1, "食品": 1, "罚〔": 2, "2号": 1, "司甲": 0, "XY": 0} {
+			var n int
+			if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM penalties WHERE penalty_pair_codes(lower(party_name || chr(1) || doc_no)) @> penalty_pair_codes(lower(?::text))", q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != want {
+				t.Errorf("pair %q: %d records, want %d", q, n, want)
+			}
+		}
+		var indexes string
+		if err := db.QueryRowContext(ctx, "SELECT string_agg(indexname, ' ') FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'penalties'").Scan(&indexes); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(indexes, "penalties_pair_codes") || strings.Contains(indexes, "penalties_pairs ") {
+			t.Errorf("indexes: %s", indexes)
+		}
+	}
+}
+
+// migration 7: penalties gain the act date and the surcharge.
+func init() {
+	migrationChecks[7] = func(ctx context.Context, t *testing.T, db *store.DB) {
+		if _, err := db.ExecContext(ctx, "INSERT INTO orgs (code, name, kind, created_at, updated_at) VALUES ('A', '甲', 'agency', 0, 0)"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO penalties (agency_id, doc_no, content_hash, party_name, decision_date, act_date, surcharge_fen, created_at, updated_at)
+			VALUES (1, '甲罚〔2024〕1号', 'h', '某公司', '2024-05-06', '2021-03-01', 150000, 0, 0)`); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM penalties WHERE act_date < '2022-05-06' AND surcharge_fen > fine_fen").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("act date and surcharge: n=%d err=%v", n, err)
+		}
+	}
 }
 
 func TestEachMigration(t *testing.T) {

@@ -16,7 +16,9 @@
 // They are deliberately absent until their modules exist.
 import type { Component } from 'vue'
 import { markRaw } from 'vue'
-import { HomeFilled, Setting, OfficeBuilding, User, Key, Document, Tickets, DataLine, List, Upload } from '@element-plus/icons-vue'
+import { HomeFilled, Setting, OfficeBuilding, User, Key, Document, Tickets, DataLine, List, Upload, DataAnalysis } from '@element-plus/icons-vue'
+import { Collection, ScaleToOriginal, Notebook, Bell } from '@element-plus/icons-vue'
+import { View, Lock } from '@element-plus/icons-vue'
 import { hasPerm } from './session'
 
 export interface MenuEntry {
@@ -38,7 +40,21 @@ export const menu: MenuEntry[] = [
     perm: ['record.read', 'record.import'],
     children: [
       { name: 'records', title: '执法记录', icon: markRaw(List), perm: 'record.read' },
+      { name: 'inspections', title: '行政检查', icon: markRaw(View), perm: 'record.read' },
+      { name: 'measures', title: '行政强制', icon: markRaw(Lock), perm: 'record.read' },
+      { name: 'quality', title: '数据质量', icon: markRaw(DataAnalysis), perm: 'record.read' },
       { name: 'imports', title: '数据导入', icon: markRaw(Upload), perm: 'record.import' },
+    ],
+  },
+  {
+    name: 'reference',
+    title: '参考资料',
+    icon: markRaw(Collection),
+    perm: 'reference.read',
+    children: [
+      { name: 'discretion', title: '裁量基准', icon: markRaw(ScaleToOriginal), perm: 'reference.read' },
+      { name: 'typical-cases', title: '典型案例', icon: markRaw(Notebook), perm: 'reference.read' },
+      { name: 'news', title: '执法动态', icon: markRaw(Bell), perm: 'reference.read' },
     ],
   },
   {

@@ -121,6 +121,9 @@ export const fieldLabels: Record<string, string> = {
   transfer_receipt: '移送回执号',
   court_apply_date: '申请法院强制执行日期',
   status: '状态',
+  act_date: '违法行为发生日期',
+  surcharge: '加处罚款（元）',
+  surcharge_fen: '加处罚款（元）',
   flags: '存疑标记',
 }
 

@@ -155,6 +155,22 @@ export interface ImportReport {
   rejects: RowError[] | null
 }
 
+/** A background import (POST /api/v1/imports with async=true). */
+export interface ImportJob {
+  id: string
+  state: 'running' | 'done' | 'failed'
+  kind: string
+  file_name: string
+  agency_id: number
+  size: number
+  bytes_read: number
+  rows: number
+  started_at: string
+  finished_at: string | null
+  report: ImportReport | null
+  error: { code: string; message: string } | null
+}
+
 export interface ImportBatch {
   id: number
   kind: string
@@ -214,4 +230,27 @@ export interface PenaltyRecord {
   updated_at: string
   revisions: RecordRevision[] | null
   [field: string]: unknown
+}
+
+/** GET /api/v1/records/quality: one agency's data-sharing figures (shares are 0–1). */
+export interface AgencyQuality {
+  agency_id: number
+  agency_name: string
+  agency_kind: string
+  records: number
+  /** records decided in the last month of the window: 0 = 未报送 */
+  recent_records: number
+  last_decision: string
+  last_import_at: string | null
+  avg_lag_days: number | null
+  median_lag_days: number | null
+  flagged_share: number
+  bad_id_share: number
+  missing_filed_share: number
+  missing_served_share: number
+  missing_domain_share: number
+  missing_procedure_share: number
+  missing_required_share: number
+  rejected_rows: number
+  months: { month: string; count: number }[]
 }

@@ -1,0 +1,215 @@
+package enforce
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/xingjian/xingjian/internal/audit"
+	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/store"
+)
+
+// batchMeta describes where a batch came from.
+type batchMeta struct {
+	kind             string // "penalty" | "inspection" | "measure": import_batches.kind
+	agencyID         int64
+	source           string // "file" | "api"
+	fileName, sha256 string
+	size             int64
+}
+
+// rowSource feeds the rows of a batch to emit, in order: a validated record,
+// or the reasons its row was refused. It runs on its own goroutine, beside
+// the writer, and must stop when ctx is done (emit then returns its error).
+type rowSource[R any] func(ctx context.Context, emit func(line int, rec R, errs []RowError) error) error
+
+// recordSink stores the valid records of one batch, a chunk at a time, in
+// the batch's transaction.
+type recordSink[R any] interface {
+	begin(ctx context.Context, tx *store.Tx) error
+	write(ctx context.Context, tx *store.Tx, recs []R) (counts, error)
+	finish(ctx context.Context, tx *store.Tx) error // after the last chunk
+	close()
+}
+
+// chunkRows is how many rows travel from the parser to the writer at once.
+const chunkRows = 1024
+
+// parsedRow is one row between the parser and the writer.
+type parsedRow[R any] struct {
+	line int
+	rec  R
+	errs []RowError
+}
+
+// runBatch runs one import batch: the batch record, every row (stored, or its
+// reasons recorded), the counts and one audit row, all in one transaction, so
+// a failure at any point leaves nothing behind. Parsing and validation (src)
+// run on one goroutine while the database writes on this one, so a large
+// file keeps two cores busy. progress, if set, gets the rows done so far.
+func runBatch[R any](ctx context.Context, db *store.DB, now func() int64, p *auth.Principal, meta batchMeta, progress func(int),
+	src rowSource[R], newSink func(batchID, now int64) recordSink[R]) (Report, error) {
+	var rep Report
+	started := now()
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO import_batches (kind, agency_id, source, file_name, file_sha256, file_size,
+			created_by, token_id, actor, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			meta.kind, meta.agencyID, meta.source, meta.fileName, meta.sha256, meta.size, nullID(p.UserID), nullID(p.TokenID), p.Actor().Username,
+			started, started).Scan(&rep.BatchID); err != nil {
+			return fmt.Errorf("enforce: create batch: %w", err)
+		}
+		sink := newSink(rep.BatchID, started)
+		defer sink.close()
+		if err := sink.begin(ctx, tx); err != nil {
+			return err
+		}
+		rejects := &rejectWriter{batchID: rep.BatchID}
+
+		pctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		chunks := make(chan []parsedRow[R], 4)
+		var srcErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			defer close(chunks)
+			defer func() {
+				// Validation must never panic on input; if it does, the
+				// batch fails instead of the server.
+				if r := recover(); r != nil {
+					srcErr = fmt.Errorf("enforce: parsing panicked: %v", r)
+				}
+			}()
+			buf := make([]parsedRow[R], 0, chunkRows)
+			send := func() error {
+				select {
+				case chunks <- buf:
+					buf = make([]parsedRow[R], 0, chunkRows)
+					return nil
+				case <-pctx.Done():
+					return pctx.Err()
+				}
+			}
+			srcErr = src(pctx, func(line int, rec R, errs []RowError) error {
+				buf = append(buf, parsedRow[R]{line, rec, errs})
+				if len(buf) == chunkRows {
+					return send()
+				}
+				return nil
+			})
+			if srcErr == nil && len(buf) > 0 {
+				srcErr = send()
+			}
+		}()
+
+		werr := func() error {
+			good := make([]R, 0, chunkRows)
+			var c counts
+			for chunk := range chunks {
+				good = good[:0]
+				for i := range chunk {
+					row := &chunk[i]
+					rep.Total++
+					if len(row.errs) == 0 {
+						good = append(good, row.rec)
+						continue
+					}
+					rep.Rejected++
+					for _, e := range row.errs {
+						if len(rep.Rejects) < MaxReportRejects {
+							rep.Rejects = append(rep.Rejects, e)
+						}
+						if err := rejects.add(ctx, tx, e); err != nil {
+							return err
+						}
+					}
+				}
+				got, err := sink.write(ctx, tx, good)
+				if err != nil {
+					return err
+				}
+				c.add(got)
+				if progress != nil {
+					progress(rep.Total)
+				}
+			}
+			rep.Inserted, rep.Updated, rep.Unchanged, rep.Flagged = c.inserted, c.updated, c.unchanged, c.flagged
+			return rejects.flush(ctx, tx)
+		}()
+		if werr != nil && ctx.Err() != nil {
+			werr = fmt.Errorf("enforce: import stopped: %w", ctx.Err()) // not the closed statement it caused
+		}
+		if werr != nil {
+			cancel()
+			for range chunks { // let the parser see the cancellation and stop
+			}
+			<-done
+			return werr
+		}
+		<-done
+		if srcErr != nil {
+			return srcErr
+		}
+		if err := sink.finish(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE import_batches SET rows_total = ?, rows_inserted = ?, rows_updated = ?, rows_unchanged = ?,
+			rows_rejected = ?, rows_flagged = ?, finished_at = ? WHERE id = ?`, rep.Total, rep.Inserted, rep.Updated, rep.Unchanged,
+			rep.Rejected, rep.Flagged, now(), rep.BatchID); err != nil {
+			return fmt.Errorf("enforce: close batch: %w", err)
+		}
+		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: meta.kind + ".import", ObjectType: "import_batch", ObjectID: fmt.Sprint(rep.BatchID),
+			After: map[string]any{"agency_id": meta.agencyID, "source": meta.source, "file": meta.fileName, "sha256": meta.sha256, "total": rep.Total,
+				"inserted": rep.Inserted, "updated": rep.Updated, "unchanged": rep.Unchanged, "rejected": rep.Rejected}})
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	if rep.Rejects == nil {
+		rep.Rejects = []RowError{}
+	}
+	return rep, nil
+}
+
+// rejectWriter records the reasons rows were refused, in multi-row INSERTs.
+type rejectWriter struct {
+	batchID int64
+	seq     int // one import_rejects row per reason
+	args    []any
+}
+
+const rejectsPerInsert = 500
+
+func (w *rejectWriter) add(ctx context.Context, tx *store.Tx, e RowError) error {
+	w.seq++
+	w.args = append(w.args, w.batchID, w.seq, e.Line, e.Column, truncate(e.Value, 200), e.Reason)
+	if len(w.args) >= rejectsPerInsert*6 {
+		return w.flush(ctx, tx)
+	}
+	return nil
+}
+
+func (w *rejectWriter) flush(ctx context.Context, tx *store.Tx) error {
+	n := len(w.args) / 6
+	if n == 0 {
+		return nil
+	}
+	tuple := "(?, ?, ?, ?, ?, ?)"
+	q := "INSERT INTO import_rejects (batch_id, seq, line, col, value, reason) VALUES " + repeatJoin(tuple, n)
+	if _, err := tx.ExecContext(ctx, q, w.args...); err != nil {
+		return fmt.Errorf("enforce: record rejects: %w", err)
+	}
+	w.args = w.args[:0]
+	return nil
+}
+
+func repeatJoin(s string, n int) string {
+	b := make([]byte, 0, n*(len(s)+2))
+	for i := range n {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, s...)
+	}
+	return string(b)
+}

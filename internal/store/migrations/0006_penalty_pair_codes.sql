@@ -1,0 +1,2 @@
+-- PostgreSQL only (see 0006_penalty_pair_codes.postgres.sql); SQLite's
+-- two-character search reads the FTS5 vocabulary of migration 0003.
