@@ -33,6 +33,10 @@ func openDB(ctx context.Context, d dbFlags) (*store.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if _, err := syncCalendar(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -153,6 +157,11 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !*statusOnly {
 		if err := db.Migrate(ctx); err != nil {
 			return err
+		}
+		if n, err := syncCalendar(ctx, db); err != nil {
+			return err
+		} else if n > 0 {
+			fmt.Fprintf(stdout, "工作日表 calendar_days 已更新 %d 天\n", n)
 		}
 	}
 	st, err := db.Status(ctx)

@@ -30,6 +30,7 @@ const usage = `xingjian — 行检 · 行政检察监督平台
   xingjian user passwd USERNAME [--password-stdin]                                     重置密码 reset a password
   xingjian user disable USERNAME | user enable USERNAME                                停用/启用用户
   xingjian audit verify [--data …] [--db …]                                            校验审计链 verify the audit chain
+  xingjian calendar load FILE.json [--replace] | calendar list                         载入/查看节假日安排 load a year's holiday notice (holiday-cn JSON)
   xingjian version                                                                     版本 version
 
 环境变量 Environment: XJ_ADDR, XJ_DATA, XJ_DB, XJ_DEMO=1 (same as the flags).
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdUser(ctx, rest, stdin, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "calendar":
+		return cmdCalendar(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "xingjian", version)
 		return nil

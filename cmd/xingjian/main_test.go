@@ -29,7 +29,7 @@ func (c cli) run(stdin string, args ...string) (string, error) {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		// flags go after the (sub)command words
 		n := 1
-		if args[0] == "user" || args[0] == "audit" || args[0] == "org" || args[0] == "import" {
+		if args[0] == "user" || args[0] == "audit" || args[0] == "org" || args[0] == "import" || args[0] == "calendar" {
 			n = 2
 		}
 		if len(args) < n {
@@ -220,4 +220,48 @@ func TestServeDemo(t *testing.T) {
 	if _, err := os.Stat(dir + "/xingjian.db"); err != nil {
 		t.Fatalf("no database file: %v", err)
 	}
+}
+
+func TestCalendarLoadAndList(t *testing.T) {
+	engines(t, func(t *testing.T, c cli) {
+		out, err := c.run("", "calendar", "list")
+		if err != nil || !strings.Contains(out, "2025  365   248     内置 embedded") || strings.Contains(out, "2027") {
+			t.Fatalf("list: %v\n%s", err, out)
+		}
+		dir := t.TempDir()
+		write := func(name, body string) string {
+			p := dir + "/" + name
+			if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		y2027 := write("2027.json", `{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}`)
+		if out, err := c.run("", "calendar", "load", write("bad.json", `{"year": 2027, "days": [{"date": "2027-13-01", "isOffDay": true}]}`)); err == nil || !strings.Contains(err.Error(), "节假日文件无效") {
+			t.Fatalf("bad date accepted: %v %s", err, out)
+		}
+		emb, err := os.ReadFile("../../internal/calendar/holidays/2025.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err := c.run("", "calendar", "load", write("2025.json", string(emb))); err == nil || !strings.Contains(err.Error(), "--replace") {
+			t.Fatalf("embedded year replaced without --replace: %v %s", err, out)
+		}
+		if out, err = c.run("", "calendar", "load", y2027); err != nil || !strings.Contains(out, "已载入2027年节假日安排") || !strings.Contains(out, "变动 365 天") {
+			t.Fatalf("load 2027: %v\n%s", err, out)
+		}
+		// A new process (the next command) keeps the loaded year.
+		if out, err = c.run("", "calendar", "list"); err != nil || !strings.Contains(out, "2027  365   260     载入 loaded") {
+			t.Fatalf("list after load: %v\n%s", err, out)
+		}
+		if out, err = c.run("", "calendar", "load", "--replace", write("2025.json", string(emb))); err != nil || !strings.Contains(out, "变动 365 天") {
+			t.Fatalf("replace 2025 with the same notice: %v\n%s", err, out) // only the source column changes
+		}
+		if out, err = c.run("", "migrate"); err != nil || strings.Contains(out, "calendar_days 已更新") {
+			t.Fatalf("migrate after load must not change the calendar: %v\n%s", err, out)
+		}
+		if _, err := c.run("", "calendar"); err == nil {
+			t.Fatal("calendar without a subcommand accepted")
+		}
+	})
 }

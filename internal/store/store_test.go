@@ -284,6 +284,39 @@ func init() {
 	}
 }
 
+// migration 8: calendar_days (one row per day, kinds checked) and
+// calendar_sources (a loaded year's file).
+func init() {
+	migrationChecks[8] = func(ctx context.Context, t *testing.T, db *store.DB) {
+		ins := "INSERT INTO calendar_days (day, year, kind, name, is_working_day, working_day_seq, source) VALUES (?, 2025, ?, ?, ?, ?, 'test')"
+		for _, r := range [][4]any{
+			{"2025-09-26", "workday", "", true}, {"2025-09-27", "weekend", "", false}, {"2025-09-28", "makeup_workday", "国庆节、中秋节", true},
+		} {
+			seq := 1
+			if r[0] == "2025-09-28" {
+				seq = 2
+			}
+			if _, err := db.ExecContext(ctx, ins, r[0], r[1], r[2], r[3], seq); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.ExecContext(ctx, ins, "2025-09-29", "workday_typo", "", true, 3); err == nil {
+			t.Error("unknown kind accepted")
+		}
+		if _, err := db.ExecContext(ctx, ins, "2025-09-26", "workday", "", true, 1); !store.IsUniqueViolation(err) {
+			t.Errorf("duplicate day: %v", err)
+		}
+		var due string
+		if err := db.QueryRowContext(ctx, `SELECT CAST(w.day AS TEXT) FROM calendar_days d JOIN calendar_days w
+			ON w.is_working_day AND w.working_day_seq = d.working_day_seq + 1 WHERE d.day = '2025-09-27'`).Scan(&due); err != nil || due != "2025-09-28" {
+			t.Errorf("next working day after 09-27: %q %v", due, err)
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO calendar_sources (year, json, loaded_at, loaded_by) VALUES (2027, '{}', 0, 'cli')"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestEachMigration(t *testing.T) {
 	ms, err := store.Migrations()
 	if err != nil {
