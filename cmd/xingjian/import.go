@@ -54,7 +54,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	bar := newProgressBar(stderr, "行")
 	var read atomic.Int64
 	in := enforce.FileImport{AgencyID: agencyID, FileName: file, File: f, Size: st.Size(), BytesRead: &read,
-		Progress: func(n int) { bar.update(int64(n), float64(read.Load())/float64(max(st.Size(), 1))) }}
+		Progress: func(n int) { bar.update(int64(n), float64(read.Load())/float64(max(st.Size(), 1))) }} // negative for workbooks: rows only
 	var rep enforce.Report
 	if *kind == enforce.KindPenalty {
 		rep, err = enforce.NewImporter(db).ImportFile(ctx, operator(), in)

@@ -97,12 +97,7 @@ type activitySink[R any] struct {
 }
 
 func (k *activitySink[R]) begin(ctx context.Context, tx *store.Tx) error {
-	if tx.Dialect() == store.Postgres {
-		// Serialise the imports of one agency (see penaltySink.begin).
-		if _, err := tx.ExecContext(ctx, "SELECT id FROM orgs WHERE id = ? FOR UPDATE", k.agencyID); err != nil {
-			return fmt.Errorf("enforce: lock agency %d: %w", k.agencyID, err)
-		}
-	}
+	// (runBatch has serialised the imports of this agency and kind.)
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+k.spec.table+" WHERE agency_id = ? LIMIT 1) t", k.agencyID).Scan(&n); err != nil {
 		return fmt.Errorf("enforce: %s of agency %d: %w", k.spec.table, k.agencyID, err)

@@ -19,6 +19,7 @@ import (
 	"github.com/xingjian/xingjian/internal/enforce"
 	"github.com/xingjian/xingjian/internal/store"
 	"github.com/xingjian/xingjian/internal/store/storetest"
+	"github.com/xingjian/xingjian/internal/tabular"
 )
 
 // XJ_UPDATE_FIXTURES=1 rewrites testdata/{inspections,measures}/*.report.json
@@ -400,4 +401,29 @@ func TestActivityMappingAndPaging(t *testing.T) {
 			t.Fatalf("measure fields: %+v", fields)
 		}
 	})
+}
+
+// TestMeasurePeriodRollsForward: the 30-day limit ends on a working day
+// (DOMAIN.md §1.8): a seizure from 2025-09-01 may last until 2025-10-09, the
+// first working day after the National Day holiday on which its 30th day
+// falls; outside the holiday data only weekends roll.
+func TestMeasurePeriodRollsForward(t *testing.T) {
+	day := func(y int, m time.Month, d int) tabular.Date { return tabular.Date{Year: y, Month: m, Day: d} }
+	for _, c := range []struct {
+		start, end tabular.Date
+		want       bool
+	}{
+		{day(2025, 9, 1), day(2025, 10, 1), false},
+		{day(2025, 9, 1), day(2025, 10, 9), false},
+		{day(2025, 9, 1), day(2025, 10, 10), true},
+		{day(2025, 3, 3), day(2025, 4, 2), false}, // 30th day a Wednesday
+		{day(2025, 3, 3), day(2025, 4, 3), true},
+		{day(2022, 4, 1), day(2022, 5, 2), false}, // 2022: no holiday data; 5-01 is a Sunday
+		{day(2022, 4, 1), day(2022, 5, 3), true},
+	} {
+		m := &enforce.Measure{MeasureKind: "seize", StartDate: c.start, EndDate: c.end}
+		if got := enforce.MeasurePeriodExceeded(m); got != c.want {
+			t.Errorf("%s → %s: exceeded %v, want %v", c.start, c.end, got, c.want)
+		}
+	}
 }

@@ -52,6 +52,16 @@ func runBatch[R any](ctx context.Context, db *store.DB, now func() int64, p *aut
 	var rep Report
 	started := now()
 	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if tx.Dialect() == store.Postgres {
+			// Serialise the imports of one agency and kind, first thing (before
+			// the batch row, whose foreign key share-locks the agency's org
+			// row): two batches must not both find the agency without records
+			// and collide on a document number. An advisory lock blocks no
+			// other use of the org. (SQLite has one writer anyway.)
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext(?), ?)", "xingjian.import."+meta.kind, meta.agencyID); err != nil {
+				return fmt.Errorf("enforce: wait for other imports of agency %d: %w", meta.agencyID, err)
+			}
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO import_batches (kind, agency_id, source, file_name, file_sha256, file_size,
 			created_by, token_id, actor, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			meta.kind, meta.agencyID, meta.source, meta.fileName, meta.sha256, meta.size, nullID(p.UserID), nullID(p.TokenID), p.Actor().Username,

@@ -56,6 +56,9 @@ const analyzeAfterRows = 50_000
 // ftsHashSize is the FTS5 'hashsize' used for deferred indexing (bytes).
 const ftsHashSize = 8 << 20
 
+// ftsDefaultHashSize is FTS5's own default, restored after the batch.
+const ftsDefaultHashSize = 1 << 20
+
 // insertCols are the penalties columns a new record writes, in the order of
 // insertArgs.
 var insertCols = append(append([]string{"agency_id", "doc_no", "revision", "content_hash", "batch_id"}, penaltyColumns...), "created_at", "updated_at")
@@ -92,13 +95,7 @@ type penaltySink struct {
 
 // begin prepares the sink in the batch's transaction.
 func (s *penaltySink) begin(ctx context.Context, tx *store.Tx) error {
-	if tx.Dialect() == store.Postgres {
-		// Serialise imports of one agency, so that two concurrent batches
-		// cannot both take the fresh path and collide on a document number.
-		if _, err := tx.ExecContext(ctx, "SELECT id FROM orgs WHERE id = ? FOR UPDATE", s.agencyID); err != nil {
-			return fmt.Errorf("enforce: lock agency %d: %w", s.agencyID, err)
-		}
-	}
+	// (runBatch has serialised the imports of this agency and kind.)
 	var n int
 	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM penalties WHERE agency_id = ? LIMIT 1) t", s.agencyID).Scan(&n)
 	if err != nil {
@@ -155,8 +152,8 @@ func (s *penaltySink) finish(ctx context.Context, tx *store.Tx) error {
 		return nil
 	}
 	// Index in larger in-memory runs than FTS5's default 1 MB, so that far
-	// fewer segments are written and merged (the setting is the table's,
-	// stored in the transaction; memory stays bounded by it). 8 MB builds a
+	// fewer segments are written and merged (the setting is stored with the
+	// index, so it is set back below; memory stays bounded by it). 8 MB builds a
 	// million rows' index as fast as 32 MB did, with 50 MB less peak RSS.
 	if _, err := tx.ExecContext(ctx, "INSERT INTO penalties_fts (penalties_fts, rank) VALUES ('hashsize', ?)", ftsHashSize); err != nil {
 		return fmt.Errorf("enforce: text-index settings: %w", err)
@@ -167,6 +164,11 @@ func (s *penaltySink) finish(ctx context.Context, tx *store.Tx) error {
 	}
 	if _, err := tx.ExecContext(ctx, s.ftsTrigger); err != nil {
 		return fmt.Errorf("enforce: restore text-index trigger: %w", err)
+	}
+	// The setting is stored with the index: give single-row writers the
+	// default back.
+	if _, err := tx.ExecContext(ctx, "INSERT INTO penalties_fts (penalties_fts, rank) VALUES ('hashsize', ?)", ftsDefaultHashSize); err != nil {
+		return fmt.Errorf("enforce: text-index settings: %w", err)
 	}
 	s.ftsTrigger = ""
 	return nil

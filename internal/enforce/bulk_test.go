@@ -246,3 +246,44 @@ func TestLegacyContentHash(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentImportsOfOneAgency: two imports for the same agency at the
+// same time — a liaison's upload while the agency's system pushes — both
+// succeed (on PostgreSQL they take turns on an advisory lock taken before
+// anything else; a row lock taken after the batch row deadlocked).
+func TestConcurrentImportsOfOneAgency(t *testing.T) {
+	files := make([][]byte, 2)
+	for i := range files {
+		var buf bytes.Buffer
+		if err := demo.WriteCSV(&buf, 30, int64(100+i)); err != nil {
+			t.Fatal(err)
+		}
+		files[i] = buf.Bytes()
+	}
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		var scjg int64
+		if err := db.QueryRowContext(ctx, "SELECT id FROM orgs WHERE code = 'SCJG'").Scan(&scjg); err != nil {
+			t.Fatal(err)
+		}
+		admin := principal(t, db, "admin")
+		im := enforce.NewImporter(db)
+		for round := range 8 {
+			errs := make(chan error, 2)
+			for _, raw := range files {
+				go func() {
+					_, err := im.ImportFile(ctx, admin, enforce.FileImport{AgencyID: scjg, FileName: "x.csv", File: bytes.NewReader(raw), Size: int64(len(raw))})
+					errs <- err
+				}()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+		}
+	})
+}

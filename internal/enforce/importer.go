@@ -39,7 +39,9 @@ type FileImport struct {
 	Progress func(rows int)
 	// BytesRead, when set, follows how far into the file reading has got
 	// (after the whole-file hash), for a progress bar: rows alone cannot say
-	// how much is left.
+	// how much is left. It is -1 for workbooks (XLSX, XLS): they are read
+	// from their directory at the end first and then by entry, so no offset
+	// measures progress; only rows are known.
 	BytesRead *atomic.Int64
 }
 
@@ -61,7 +63,7 @@ func (c countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	n, err := c.r.ReadAt(p, off)
 	for end := off + int64(n); ; {
 		cur := c.max.Load()
-		if end <= cur || c.max.CompareAndSwap(cur, end) {
+		if cur < 0 || end <= cur || c.max.CompareAndSwap(cur, end) { // cur < 0: not measured
 			break
 		}
 	}
@@ -148,6 +150,9 @@ func (im *Importer) openTable(ctx context.Context, p *auth.Principal, in FileImp
 		return nil, apperr.Wrap(err, "invalid_file", "无法读取上传的文件")
 	}
 	book, err := tabular.Open(in.reader(), in.Size, in.FileName)
+	if err == nil && book.Format != tabular.FormatCSV && in.BytesRead != nil {
+		in.BytesRead.Store(-1)
+	}
 	if err != nil {
 		return nil, fileError(err)
 	}

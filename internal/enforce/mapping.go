@@ -325,7 +325,7 @@ func autoMapColumns(h tabular.Header, exact, base map[string]int, have []bool, i
 			}
 			for _, key := range columnKeys(c) {
 				f, ok := lookup(key)
-				if !ok || have[f] {
+				if !ok || f < 0 || have[f] { // f < 0: a base form naming two fields
 					continue
 				}
 				have[f], taken[ci] = true, true

@@ -2,6 +2,9 @@ package enforce
 
 import (
 	"fmt"
+	"time"
+
+	"github.com/xingjian/xingjian/internal/calendar"
 
 	"github.com/xingjian/xingjian/internal/tabular"
 )
@@ -157,8 +160,13 @@ func checkMeasure(v *actValidator[Measure]) {
 
 // MeasurePeriodExceeded reports a 查封、扣押 or 冻结 whose period goes beyond
 // the statute: a period over 30 days, an extension over 30 days, or an end
-// more than 30 days after the start (60 when extended). Other measure kinds
-// have limits of their own laws and are not judged here.
+// after the last day of 30 days from the start (60 when extended). That last
+// day rolls forward to the next working day when it is a weekend or holiday
+// (DOMAIN.md §1.8: periods other than the ≤ 10-day ones count calendar days
+// and roll forward); outside the years the holiday data covers, only
+// weekends roll. Periods of testing or appraisal, which 第二十五条 excludes,
+// are not in the data and not deducted. Other measure kinds have limits of
+// their own laws and are not judged here.
 func MeasurePeriodExceeded(m *Measure) bool {
 	switch m.MeasureKind {
 	case "seal", "seize", "freeze":
@@ -175,5 +183,20 @@ func MeasurePeriodExceeded(m *Measure) bool {
 	if (m.Extended != nil && *m.Extended) || m.ExtensionDays > 0 {
 		allowed += MeasureMaxExtensionDays
 	}
-	return civilDays(m.StartDate, m.EndDate) > allowed
+	return civilDays(lastDayOfPeriod(m.StartDate, allowed), m.EndDate) > 0
+}
+
+// lastDayOfPeriod is start + days, rolled forward to a working day.
+func lastDayOfPeriod(start tabular.Date, days int) tabular.Date {
+	if s, err := calendar.NewDate(start.Year, start.Month, start.Day); err == nil {
+		if d, err := calendar.AddCalendarDays(s, days); err == nil {
+			y, mo, dd := d.Date()
+			return tabular.Date{Year: y, Month: mo, Day: dd}
+		}
+	}
+	t := time.Date(start.Year, start.Month, start.Day, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days)
+	for t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
+		t = t.AddDate(0, 0, 1)
+	}
+	return tabular.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
 }

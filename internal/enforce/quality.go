@@ -66,7 +66,15 @@ func RecentWindow(from, to string, now time.Time) (string, string) {
 		y, m, d := now.In(calendar.Location()).Date()
 		end = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 	}
-	start := end.AddDate(0, -1, 0).Format("2006-01-02")
+	// One month back, the day clamped to the shorter month (民法典 第二百零二条's
+	// rule): from 2024-03-31 back to 2024-02-29, not forward to 03-02.
+	back := time.Date(end.Year(), end.Month()-1, 1, 0, 0, 0, 0, time.UTC)
+	if last := back.AddDate(0, 1, -1).Day(); end.Day() < last {
+		back = back.AddDate(0, 0, end.Day()-1)
+	} else {
+		back = back.AddDate(0, 0, last-1)
+	}
+	start := back.Format("2006-01-02")
 	if from > start {
 		start = from
 	}

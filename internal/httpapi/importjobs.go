@@ -78,7 +78,8 @@ func (j *importJob) view() jobView {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	v := jobView{ID: j.ID, State: j.state, Kind: j.Kind, FileName: j.FileName, AgencyID: j.AgencyID, Size: j.Size,
-		BytesRead: min(j.bytesRead.Load(), j.Size), Rows: j.rows.Load(), StartedAt: ts(j.StartedAt.UnixMilli()), Report: j.report}
+		BytesRead: min(j.bytesRead.Load(), j.Size), // -1: a workbook, not measured
+		Rows:      j.rows.Load(), StartedAt: ts(j.StartedAt.UnixMilli()), Report: j.report}
 	if !j.finished.IsZero() {
 		f := ts(j.finished.UnixMilli())
 		v.FinishedAt = &f
@@ -96,8 +97,9 @@ type importJobs struct {
 	wg     sync.WaitGroup
 	log    *slog.Logger
 
-	mu   sync.Mutex
-	jobs map[string]*importJob
+	mu     sync.Mutex
+	jobs   map[string]*importJob
+	closed bool // set by close: no new jobs
 }
 
 func newImportJobs(log *slog.Logger) *importJobs {
@@ -105,11 +107,18 @@ func newImportJobs(log *slog.Logger) *importJobs {
 	return &importJobs{ctx: ctx, cancel: cancel, log: log, jobs: map[string]*importJob{}}
 }
 
-// start runs an import of the file at path (removed when the job ends) in
-// the background, or refuses when too many are running.
-func (js *importJobs) start(p *auth.Principal, job *importJob, path string, run func(ctx context.Context, f *os.File, job *importJob) (enforce.Report, error)) error {
+// check refuses a new job of p's when the server is stopping or too many
+// run — before the upload is copied, and again in start.
+func (js *importJobs) check(p *auth.Principal) error {
 	js.mu.Lock()
 	defer js.mu.Unlock()
+	return js.checkLocked(p)
+}
+
+func (js *importJobs) checkLocked(p *auth.Principal) error {
+	if js.closed {
+		return apperr.New("unavailable", "服务器正在停止，请稍后重新上传")
+	}
 	js.sweep()
 	mine, all := 0, 0
 	for _, j := range js.jobs {
@@ -128,6 +137,17 @@ func (js *importJobs) start(p *auth.Principal, job *importJob, path string, run 
 	}
 	if all >= jobsTotal {
 		return apperr.New("too_many_requests", "系统正在处理其他导入任务，请稍后再试")
+	}
+	return nil
+}
+
+// start runs an import of the file at path (removed when the job ends) in
+// the background, or refuses when too many are running.
+func (js *importJobs) start(p *auth.Principal, job *importJob, path string, run func(ctx context.Context, f *os.File, job *importJob) (enforce.Report, error)) error {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	if err := js.checkLocked(p); err != nil {
+		return err
 	}
 	var b [12]byte
 	_, _ = rand.Read(b[:])
@@ -201,8 +221,12 @@ func (js *importJobs) sweep() {
 	}
 }
 
-// close cancels running jobs (their transactions roll back) and waits.
+// close refuses new jobs, cancels running ones (their transactions roll
+// back) and waits for them.
 func (js *importJobs) close() {
+	js.mu.Lock()
+	js.closed = true
+	js.mu.Unlock()
 	js.cancel()
 	js.wg.Wait()
 }

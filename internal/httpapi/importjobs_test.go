@@ -81,4 +81,8 @@ func TestImportJobLimits(t *testing.T) {
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("upload file left behind: %v", err)
 	}
+	// After close, no new job starts (an upload finishing during shutdown).
+	if err := js.start(alice, &importJob{}, file("late"), waitForCancel); apperr.As(err).Code != "unavailable" {
+		t.Fatalf("job after close: %v", err)
+	}
 }

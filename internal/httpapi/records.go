@@ -107,6 +107,9 @@ func (s *Server) runImport(ctx context.Context, p *auth.Principal, kind string, 
 // startImportJob keeps the upload in a file of its own (the form's files go
 // when the request ends) and imports it in the background.
 func (s *Server) startImportJob(w http.ResponseWriter, p *auth.Principal, kind string, in enforce.FileImport, upload io.Reader) error {
+	if err := s.jobs.check(p); err != nil { // before copying up to 200 MB for nothing
+		return err
+	}
 	tmp, err := os.CreateTemp("", "xingjian-import-*")
 	if err != nil {
 		return fmt.Errorf("httpapi: keep upload: %w", err)

@@ -58,8 +58,14 @@ func getOne[T any](ctx context.Context, q store.Querier, p *auth.Principal, scan
 // object as it was), in one transaction; what names it in an error.
 func deleteOne(ctx context.Context, db *store.DB, p *auth.Principal, table, what string, id int64, action, objectType string, old any) error {
 	return db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE id = ?", id); err != nil {
+		res, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE id = ?", id)
+		if err != nil {
 			return fmt.Errorf("reference: delete %s: %w", what, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("reference: delete %s: %w", what, err)
+		} else if n == 0 { // deleted meanwhile by someone else: one audit row, not two
+			return apperr.NotFound("对象")
 		}
 		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: action, ObjectType: objectType, ObjectID: fmt.Sprint(id), Before: old})
 	})
