@@ -16,7 +16,9 @@ import { launchBrowser, newContext } from './browser.mjs'
 
 /**
  * Registers the before/after hooks of a test file (call it at the top, before
- * the file's own hooks) and returns its helpers.
+ * the file's own hooks) and returns its helpers. A file's own setup that needs
+ * the server or the browser goes in a `before` inside its describe: Node 20
+ * starts the top-level `before` hooks of a file together, not one after another.
  * @param {{ timeout?: number, server?: Parameters<typeof startServer>[0] }} opts
  *   timeout: of each page action (ms); server: options of startServer
  */

@@ -18,14 +18,22 @@ async function listTotal(page) {
   return Number(/共 ([\d,+]+) 条/.exec(count)?.[1].replace(/[,+]/g, ''))
 }
 
-/** Wait until the table has settled on rows that all pass check (or fail with what it shows). */
-async function settled(page, table, check) {
+/**
+ * Wait until the table has settled on rows that all pass check (or fail with
+ * what it shows). The check runs here in Node on the rows' text: the page's
+ * Content-Security-Policy forbids building a function from a string there.
+ */
+async function settled(page, table, check, timeout = 30_000) {
   await page.locator(`[data-testid="${table}"] .el-loading-mask`).waitFor({ state: 'hidden' }).catch(() => {})
-  await page.waitForFunction(({ table, src }) => {
-    const trs = [...document.querySelectorAll(`[data-testid="${table}"] .el-table__body-wrapper tbody tr.el-table__row`)]
-    const ok = new Function('text', `return (${src})(text)`)
-    return trs.length > 0 && trs.every((tr) => ok(tr.innerText))
-  }, { table, src: check.toString() })
+  const rows = page.locator(`[data-testid="${table}"] .el-table__body-wrapper tbody tr.el-table__row`)
+  const deadline = Date.now() + timeout
+  let texts = []
+  while (Date.now() < deadline) {
+    texts = await rows.allInnerTexts()
+    if (texts.length > 0 && texts.every((t) => check(t))) return
+    await page.waitForTimeout(100)
+  }
+  throw new Error(`${table} did not settle; rows: ${JSON.stringify(texts.slice(0, 3))}`)
 }
 
 describe('行政检查与行政强制', () => {

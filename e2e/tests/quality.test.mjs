@@ -1,12 +1,11 @@
 // Browser tests for 数据质量 (who shares enforcement data, how late, how clean)
 // against the real server with the demo district's records.
 // Run: cd e2e && XJ_BIN=../bin/xingjian node --test tests/quality.test.mjs
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from '../lib/server.mjs'
-import { launchBrowser, newContext, screenshot } from '../lib/browser.mjs'
+import { screenshot } from '../lib/browser.mjs'
+import { apiCall, browserSuite, tableRows } from '../lib/suite.mjs'
 
-const T = 20_000
 const MARKET_ORG = '江州市青岚区市场监督管理局'
 // Every demo agency decides penalties up to the demo's "today" (2026-11-20),
 // so none of them is silent in a range that ends there. An agency added now
@@ -14,60 +13,14 @@ const MARKET_ORG = '江州市青岚区市场监督管理局'
 const NEW_AGENCY = { code: 'QLTJJ', name: '江州市青岚区统计局', kind: 'agency' }
 const FIXED = { from: '2025-12-01', to: '2026-11-20' } // inclusive, as the page's picker
 
-let server
-let browser
-const foreign = []
-const pageErrors = []
-
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-  // The administrator adds an agency through the API, as 机构管理 does.
-  const { context, page } = await openPage()
-  try {
-    await loginOk(page, 'admin')
-    const res = await page.evaluate(async (org) => {
-      const { csrf_token } = await (await fetch('/api/v1/session')).json()
-      const r = await fetch('/api/v1/orgs', {
-        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf_token }, body: JSON.stringify(org),
-      })
-      return { status: r.status, body: await r.text() }
-    }, NEW_AGENCY)
-    assert.equal(res.status, 201, `create agency: ${res.body}`)
-  } finally {
-    await context.close()
-  }
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
-
-async function openPage() {
-  const context = await newContext(browser, foreign)
-  const page = await context.newPage()
-  page.setDefaultTimeout(T)
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`))
-  return { context, page }
-}
-
-const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
-
-async function loginOk(page, username, password = 'demo') {
-  await page.goto(`${server.url}/login`)
-  await input(page, 'login-username').fill(username)
-  await input(page, 'login-password').fill(password)
-  await input(page, 'login-password').press('Enter')
-  await page.waitForURL((u) => u.pathname !== '/login')
-  await page.locator('[data-testid="side-menu"]').waitFor()
-}
+const e2e = browserSuite()
+const { server, openPage, loginOk } = e2e
 
 const isQuality = (r) => new URL(r.url()).pathname === '/api/v1/records/quality'
-const rows = (page) => page.locator('[data-testid="quality-table"] .el-table__body-wrapper tbody tr.el-table__row')
+const rows = (page) => tableRows(page, 'quality-table')
 
 /** The table's rows as { name, records, recent, silent, tag }. */
-async function tableRows(page) {
+async function qualityRows(page) {
   return rows(page).evaluateAll((trs) => trs.map((tr) => ({
     name: tr.querySelector('.agency-name')?.textContent.trim() ?? '',
     records: Number((tr.querySelector('[data-testid="quality-records"]')?.textContent ?? '').replace(/[^\d]/g, '')),
@@ -86,6 +39,19 @@ function nextDay(s) {
 }
 
 describe('数据质量 web UI', () => {
+  // The administrator adds an agency through the API, as 机构管理 does (in
+  // the suite: after the server and browser of browserSuite have started).
+  before(async () => {
+    const { context, page } = await openPage()
+    try {
+      await loginOk(page, 'admin')
+      const res = await apiCall(page, 'POST', '/api/v1/orgs', NEW_AGENCY)
+      assert.equal(res.status, 201, `create agency: ${JSON.stringify(res.body)}`)
+    } finally {
+      await context.close()
+    }
+  })
+
   test('the prosecutor opens 数据质量: every agency with its figures, the silent one flagged 未报送 at the top', async () => {
     const { context, page } = await openPage()
     try {
@@ -102,7 +68,7 @@ describe('数据质量 web UI', () => {
       assert.match(q.get('from'), /^\d{4}-\d{2}-01$/)
       assert.equal(await page.locator('[data-testid="quality-table"]').isVisible(), true)
 
-      let list = await tableRows(page)
+      let list = await qualityRows(page)
       assert.equal(list.length, api.length, 'one row per agency')
       assert.ok(list.length >= 26, `25 demo agencies and towns plus the new one: ${list.length}`)
       assert.equal(list[0].name, NEW_AGENCY.name, 'the agency that never shared is first')
@@ -129,7 +95,7 @@ describe('数据质量 web UI', () => {
         page.goto(`${server.url}/records/quality?from=${FIXED.from}&to=${FIXED.to}`),
       ])
       await rows(page).first().waitFor()
-      list = await tableRows(page)
+      list = await qualityRows(page)
       const silent = list.filter((r) => r.silent)
       assert.deepEqual(silent.map((r) => r.name), [NEW_AGENCY.name], `only the new agency is silent: ${JSON.stringify(silent)}`)
       assert.equal(list[0].tag, '从未报送')
@@ -147,12 +113,12 @@ describe('数据质量 web UI', () => {
       // Sortable: 记录数 ascending, then descending.
       const header = page.locator('[data-testid="quality-table"] .el-table__header-wrapper th', { hasText: '记录数' })
       await header.click()
-      let counts = (await tableRows(page)).map((r) => r.records)
+      let counts = (await qualityRows(page)).map((r) => r.records)
       assert.deepEqual(counts, [...counts].sort((a, b) => a - b), `ascending: ${counts}`)
       await header.click()
-      counts = (await tableRows(page)).map((r) => r.records)
+      counts = (await qualityRows(page)).map((r) => r.records)
       assert.deepEqual(counts, [...counts].sort((a, b) => b - a), `descending: ${counts}`)
-      assert.equal((await tableRows(page)).at(-1).name, NEW_AGENCY.name)
+      assert.equal((await qualityRows(page)).at(-1).name, NEW_AGENCY.name)
 
       // 近 12 个月 goes back to the default range, in the address too.
       const [again] = await Promise.all([
@@ -185,7 +151,7 @@ describe('数据质量 web UI', () => {
       await loginOk(page, 'prosecutor')
       await page.goto(`${server.url}/records/quality?from=2020-01-01&to=2020-06-30`)
       await page.locator('[data-testid="quality-chart-empty"]').waitFor()
-      const list = await tableRows(page)
+      const list = await qualityRows(page)
       assert.ok(list.length >= 26 && list.every((r) => r.silent && r.records === 0 && r.bars === 6), JSON.stringify(list.slice(0, 3)))
       assert.match(await page.locator('[data-testid="quality-chart-empty"]').innerText(), /均未报送/)
       await screenshot(page, 'q03-quality-no-records')
@@ -201,7 +167,7 @@ describe('数据质量 web UI', () => {
       const [res] = await Promise.all([page.waitForResponse(isQuality), page.locator('[data-testid="menu-quality"]').click()])
       assert.equal((await res.json()).items.length, 1)
       await rows(page).first().waitFor()
-      const list = await tableRows(page)
+      const list = await qualityRows(page)
       assert.deepEqual(list.map((r) => r.name), [MARKET_ORG])
       const text = await page.locator('[data-testid="quality-table"]').innerText()
       assert.ok(!text.includes('公安局') && !text.includes(NEW_AGENCY.name), 'no other agency on the page')
@@ -233,8 +199,5 @@ describe('数据质量 web UI', () => {
     }
   })
 
-  test('no page errors and no foreign requests', () => {
-    assert.deepEqual(pageErrors, [])
-    assert.deepEqual(foreign, [])
-  })
+  test('no page errors and no foreign requests', () => e2e.assertClean())
 })

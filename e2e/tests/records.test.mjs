@@ -237,16 +237,16 @@ describe('执法数据 web UI', () => {
 
       // A flagged record: the 15-digit ID of 陈志强 was converted.
       await input(page, 'records-q').fill('陈志强')
-      await pickOption(page, page.locator('[data-testid="records-flag"]'), '15位身份证已转换')
+      await pickOption(page, page.locator('[data-testid="records-flag"]'), '15 位旧身份证号已转为 18 位')
       await page.waitForURL((u) => u.searchParams.get('flag') === 'converted_id15')
       const flagged = recordRows(page).filter({ hasText: '陈志强' }).first()
       await flagged.waitFor()
-      assert.match(await flagged.innerText(), /15位身份证已转换/)
+      assert.match(await flagged.innerText(), /15 位旧身份证号已转为 18 位/)
       await screenshot(page, 'r10-records-flag')
       await flagged.locator('td').nth(3).click()
       const flagsCard = page.locator('[data-testid="record-flags"]')
       await flagsCard.waitFor()
-      assert.match(await flagsCard.innerText(), /15位身份证已转换/)
+      assert.match(await flagsCard.innerText(), /15 位旧身份证号已转为 18 位/)
       assert.match(await flagsCard.innerText(), /已按规则转换为 18 位/, 'the flag is explained in Chinese')
       await screenshot(page, 'r10b-record-flagged')
 

@@ -112,7 +112,10 @@ func Quality(ctx context.Context, db *store.DB, p *auth.Principal, from, to stri
 		return nil, err
 	}
 
-	cond, args := "p.decision_date IS NOT NULL", []any{}
+	// Scoped in SQL too (not only by idx below), so that an agency's own
+	// figures do not scan the whole district's records.
+	pscope, pargs := p.Scope().Where("p.agency_id")
+	cond, args := "p.decision_date IS NOT NULL AND "+pscope, pargs
 	if from != "" {
 		cond += " AND p.decision_date >= ?"
 		args = append(args, from)

@@ -130,6 +130,15 @@ func GetNews(ctx context.Context, q store.Querier, p *auth.Principal, id int64) 
 		"SELECT "+newsCols+" FROM reference_news n JOIN orgs o ON o.id = n.org_id WHERE n.id = ?", id)
 }
 
+// mayPin: a pinned item heads every user's list in the district, so only
+// district-wide users (procuratorate, justice bureau, admin) may pin one.
+func mayPin(p *auth.Principal, before, after bool) error {
+	if after && !before && !p.Scope().District {
+		return apperr.New("forbidden", "置顶的动态显示在全区用户的首位，只能由检察院、司法局或系统管理员设置")
+	}
+	return nil
+}
+
 func (in NewsInput) apply(n *News) error {
 	var fe apperr.Fields
 	setStr(&n.Kind, in.Kind)
@@ -176,6 +185,9 @@ func CreateNews(ctx context.Context, db *store.DB, p *auth.Principal, in NewsInp
 	if err := in.apply(&n); err != nil {
 		return News{}, err
 	}
+	if err := mayPin(p, false, n.Pinned); err != nil {
+		return News{}, err
+	}
 	now := Now().UnixMilli()
 	err = db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO reference_news (kind, title, body, org_id, published_at, pinned, created_by, created_at, updated_at)
@@ -202,6 +214,9 @@ func UpdateNews(ctx context.Context, db *store.DB, p *auth.Principal, id int64, 
 	}
 	n := old
 	if err := in.apply(&n); err != nil {
+		return News{}, err
+	}
+	if err := mayPin(p, old.Pinned, n.Pinned); err != nil {
 		return News{}, err
 	}
 	err = db.InTx(ctx, func(tx *store.Tx) error {

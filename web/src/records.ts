@@ -14,25 +14,45 @@ export const partyKinds: Option[] = [
   { code: 'individual_business', name: '个体工商户' },
 ]
 
+// The wording of internal/enforce/labels.go (ProcedureLabels, FlagLabels,
+// PartyKindLabels): what the screen shows is what the Excel export says.
+
 export const procedures: Option[] = [
-  { code: 'simple', name: '简易' },
-  { code: 'ordinary', name: '普通' },
+  { code: 'simple', name: '简易程序' },
+  { code: 'ordinary', name: '普通程序' },
 ]
 
 export interface FlagDef extends Option {
   /** What the flag means and what to check, for the record page. */
   explain: string
+  /** The record kinds that can carry it. */
+  kinds: readonly RecordKind[]
 }
+
+export type RecordKind = 'penalty' | 'inspection' | 'measure'
+
+const allKinds: readonly RecordKind[] = ['penalty', 'inspection', 'measure']
 
 /** Suspect values: the record is stored and marked, never dropped. */
 export const flags: FlagDef[] = [
-  { code: 'bad_party_uscc', name: '信用代码校验位不符', explain: '相对人统一社会信用代码的校验位不符合 GB 32100，可能填写有误，请核对原始文书。' },
-  { code: 'bad_party_id', name: '身份证号无效', explain: '相对人身份证号码的出生日期或校验位无效，可能填写有误，请核对原始文书。' },
-  { code: 'bad_legal_rep_id', name: '法定代表人身份证号无效', explain: '法定代表人（负责人）身份证号码的出生日期或校验位无效，请核对。' },
-  { code: 'bad_agency_uscc', name: '处罚机关信用代码校验位不符', explain: '文件中处罚机关统一社会信用代码的校验位不符合 GB 32100，请核对。' },
-  { code: 'converted_id15', name: '15位身份证已转换', explain: '原文件中为 15 位旧身份证号码，已按规则转换为 18 位，请核对转换结果。' },
-  { code: 'agency_mismatch', name: '处罚机关代码不一致', explain: '文件中的处罚机关统一社会信用代码与导入机构的代码不一致，可能是代为报送或填报错误。' },
+  { code: 'bad_party_uscc', name: '相对人统一社会信用代码校验位不符', kinds: allKinds, explain: '相对人统一社会信用代码的校验位不符合 GB 32100，可能填写有误，请核对原始文书。' },
+  { code: 'bad_party_id', name: '相对人身份证号无效', kinds: allKinds, explain: '相对人身份证号码的出生日期或校验位无效，可能填写有误，请核对原始文书。' },
+  { code: 'bad_legal_rep_id', name: '法定代表人身份证号无效', kinds: ['penalty'], explain: '法定代表人（负责人）身份证号码的出生日期或校验位无效，请核对。' },
+  { code: 'bad_agency_uscc', name: '处罚机关统一社会信用代码校验位不符', kinds: ['penalty'], explain: '文件中处罚机关统一社会信用代码的校验位不符合 GB 32100，请核对。' },
+  { code: 'converted_id15', name: '15 位旧身份证号已转为 18 位', kinds: allKinds, explain: '原文件中为 15 位旧身份证号码，已按规则转换为 18 位，请核对转换结果。' },
+  { code: 'agency_mismatch', name: '文件中的处罚机关代码与导入机构不一致', kinds: ['penalty'], explain: '文件中的处罚机关统一社会信用代码与导入机构的代码不一致，可能是代为报送或填报错误。' },
+  {
+    code: 'measure_period_exceeded',
+    name: '强制措施期限超过法定期限（行政强制法第二十五条、第三十二条）',
+    kinds: ['measure'],
+    explain: '查封、扣押、冻结的期限不得超过 30 日；情况复杂的，经行政机关负责人批准可以延长，但延长期限不得超过 30 日（《中华人民共和国行政强制法》第二十五条、第三十二条）。本记录的期限、延长期限或实际持续时间超出该限度，请核对是否有法律、行政法规的特别规定。',
+  },
 ]
+
+/** The flags a kind of record can carry, for its list's 存疑标记 filter. */
+export function flagOptions(kind: RecordKind): FlagDef[] {
+  return flags.filter((f) => f.kinds.includes(kind))
+}
 
 const partyKindNames = Object.fromEntries(partyKinds.map((o) => [o.code, o.name]))
 const procedureNames = Object.fromEntries(procedures.map((o) => [o.code, o.name]))
@@ -41,18 +61,6 @@ const flagDefs = Object.fromEntries(flags.map((f) => [f.code, f]))
 export function partyKindLabel(code: unknown): string {
   const c = String(code ?? '')
   return c ? partyKindNames[c] ?? c : '—'
-}
-
-const partyKindShort: Record<string, string> = {
-  legal_person: '法人',
-  natural_person: '自然人',
-  individual_business: '个体户',
-}
-
-/** Short party kind for narrow table columns (the full name as a title). */
-export function partyKindShortLabel(code: unknown): string {
-  const c = String(code ?? '')
-  return c ? partyKindShort[c] ?? partyKindNames[c] ?? c : '—'
 }
 
 export function procedureLabel(code: unknown): string {
