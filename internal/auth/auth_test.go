@@ -145,16 +145,19 @@ func TestPrincipal(t *testing.T) {
 // TestRolePermissions pins the permission table of docs/api-foundation.md.
 func TestRolePermissions(t *testing.T) {
 	want := map[string][]string{
-		auth.PermDashboardView: {"admin", "prosecutor", "dept_head", "chief", "justice_officer", "agency_liaison", "petition_liaison", "court_liaison", "leader"},
-		auth.PermOrgRead:       {"admin", "prosecutor", "dept_head", "chief", "justice_officer", "agency_liaison", "petition_liaison", "court_liaison", "leader"},
-		auth.PermOrgManage:     {"admin"},
-		auth.PermUserRead:      {"admin", "dept_head", "chief"},
-		auth.PermUserManage:    {"admin"},
-		auth.PermTokenManage:   {"admin", "agency_liaison"},
-		auth.PermAuditRead:     {"admin"},
-		auth.PermRecordRead:    {"admin", "prosecutor", "dept_head", "chief", "justice_officer", "agency_liaison"},
-		auth.PermRecordImport:  {"admin", "agency_liaison"},
-		auth.PermRecordPush:    nil,
+		auth.PermDashboardView:   {"admin", "prosecutor", "dept_head", "chief", "justice_officer", "agency_liaison", "petition_liaison", "court_liaison", "leader"},
+		auth.PermOrgRead:         {"admin", "prosecutor", "dept_head", "chief", "justice_officer", "agency_liaison", "petition_liaison", "court_liaison", "leader"},
+		auth.PermOrgManage:       {"admin"},
+		auth.PermUserRead:        {"admin", "dept_head", "chief"},
+		auth.PermUserManage:      {"admin"},
+		auth.PermTokenManage:     {"admin", "agency_liaison"},
+		auth.PermAuditRead:       {"admin"},
+		auth.PermRecordRead:      {"admin", "prosecutor", "dept_head", "chief", "justice_officer", "agency_liaison"},
+		auth.PermRecordImport:    {"admin", "agency_liaison"},
+		auth.PermRecordPush:      nil,
+		auth.PermReferenceRead:   {"admin", "prosecutor", "dept_head", "chief", "justice_officer", "agency_liaison", "petition_liaison", "court_liaison", "leader"},
+		auth.PermReferenceManage: {"admin", "prosecutor", "justice_officer", "agency_liaison"},
+		auth.PermCaseManage:      {"admin", "prosecutor", "dept_head", "chief", "justice_officer"},
 	}
 	for perm, roles := range want {
 		t.Run(perm, func(t *testing.T) {
