@@ -7,6 +7,7 @@ import (
 
 	"github.com/xingjian/xingjian/internal/apperr"
 	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/batch"
 	"github.com/xingjian/xingjian/internal/store"
 	"github.com/xingjian/xingjian/internal/tabular"
 )
@@ -168,7 +169,7 @@ func pushActivities[R any](ctx context.Context, im *Importer, p *auth.Principal,
 		return Report{}, err
 	}
 	_, cols, index := activityPushHeader(s)
-	meta := batchMeta{kind: s.kind, agencyID: agencyID, source: "api"}
+	meta := batch.Meta{Kind: s.kind, AgencyID: agencyID, Source: "api"}
 	return storeActivities(ctx, im, p, s, meta, nil, func(emit func(line int, r R, errs []RowError) error) error {
 		for i, rec := range records {
 			row, unknown := pushRow(i+1, rec, index, len(cols))
@@ -188,13 +189,13 @@ func pushActivities[R any](ctx context.Context, im *Importer, p *auth.Principal,
 	})
 }
 
-// storeActivities runs a batch of s's kind through runBatch.
-func storeActivities[R any](ctx context.Context, im *Importer, p *auth.Principal, s *activitySpec[R], meta batchMeta, progress func(int),
+// storeActivities runs a batch of s's kind through batch.Run.
+func storeActivities[R any](ctx context.Context, im *Importer, p *auth.Principal, s *activitySpec[R], meta batch.Meta, progress func(int),
 	src func(emit func(line int, r R, errs []RowError) error) error) (Report, error) {
-	meta.kind = s.kind
-	return runBatch(ctx, im.DB, func() int64 { return im.Now().UnixMilli() }, p, meta, progress, batchRows(src, s.newRow),
-		func(batchID, now int64) recordSink[activityRow] {
-			return &activitySink[R]{spec: s, agencyID: meta.agencyID, batchID: batchID, now: now}
+	meta.Kind = s.kind
+	return batch.Run(ctx, im.DB, func() int64 { return im.Now().UnixMilli() }, p, meta, progress, batchRows(src, s.newRow),
+		func(batchID, now int64) batch.Sink[activityRow] {
+			return &activitySink[R]{spec: s, agencyID: meta.AgencyID, batchID: batchID, now: now}
 		})
 }
 
@@ -312,15 +313,15 @@ func StoreMeasures(ctx context.Context, tx *store.Tx, agencyID, batchID, now int
 
 func storeGenerated[R any](ctx context.Context, tx *store.Tx, s *activitySpec[R], agencyID, batchID, now int64, recs []R) error {
 	sink := &activitySink[R]{spec: s, agencyID: agencyID, batchID: batchID, now: now}
-	if err := sink.begin(ctx, tx); err != nil {
+	if err := sink.Begin(ctx, tx); err != nil {
 		return err
 	}
-	rows := make([]activityRow, 0, min(len(recs), chunkRows))
+	rows := make([]activityRow, 0, min(len(recs), batch.ChunkRows))
 	for i := range recs {
 		*s.flags(&recs[i]) = sortedUnique(*s.flags(&recs[i]))
 		rows = append(rows, s.newRow(&recs[i]))
-		if len(rows) == chunkRows || i == len(recs)-1 {
-			if _, err := sink.write(ctx, tx, rows); err != nil {
+		if len(rows) == batch.ChunkRows || i == len(recs)-1 {
+			if _, err := sink.Write(ctx, tx, rows); err != nil {
 				return err
 			}
 			rows = rows[:0]

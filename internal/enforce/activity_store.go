@@ -10,6 +10,7 @@ import (
 
 	"github.com/xingjian/xingjian/internal/apperr"
 	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/batch"
 	"github.com/xingjian/xingjian/internal/store"
 	"github.com/xingjian/xingjian/internal/tabular"
 )
@@ -96,8 +97,8 @@ type activitySink[R any] struct {
 	insertCols             []string
 }
 
-func (k *activitySink[R]) begin(ctx context.Context, tx *store.Tx) error {
-	// (runBatch has serialised the imports of this agency and kind.)
+func (k *activitySink[R]) Begin(ctx context.Context, tx *store.Tx) error {
+	// (batch.Run has serialised the imports of this agency and kind.)
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+k.spec.table+" WHERE agency_id = ? LIMIT 1) t", k.agencyID).Scan(&n); err != nil {
 		return fmt.Errorf("enforce: %s of agency %d: %w", k.spec.table, k.agencyID, err)
@@ -107,12 +108,12 @@ func (k *activitySink[R]) begin(ctx context.Context, tx *store.Tx) error {
 	return nil
 }
 
-func (k *activitySink[R]) finish(context.Context, *store.Tx) error { return nil }
+func (k *activitySink[R]) Finish(context.Context, *store.Tx) error { return nil }
 
-func (k *activitySink[R]) close() {}
+func (k *activitySink[R]) Close() {}
 
-func (k *activitySink[R]) write(ctx context.Context, tx *store.Tx, rows []activityRow) (counts, error) {
-	var c counts
+func (k *activitySink[R]) Write(ctx context.Context, tx *store.Tx, rows []activityRow) (batch.Counts, error) {
+	var c batch.Counts
 	if len(rows) == 0 {
 		return c, nil
 	}
@@ -130,17 +131,17 @@ func (k *activitySink[R]) write(ctx context.Context, tx *store.Tx, rows []activi
 		switch {
 		case !ok:
 			fresh = append(fresh, *r)
-			c.inserted++
+			c.Inserted++
 		case old.hash == r.hash:
-			c.unchanged++
+			c.Unchanged++
 		default:
 			if err := k.revise(ctx, tx, r, old); err != nil {
 				return c, err
 			}
-			c.updated++
+			c.Updated++
 		}
 		if r.flagged {
-			c.flagged++
+			c.Flagged++
 		}
 	}
 	for len(fresh) > 0 {
@@ -192,7 +193,7 @@ func (k *activitySink[R]) insert(ctx context.Context, tx *store.Tx, rows []activ
 		args = append(args, r.vals...)
 		args = append(args, k.now, k.now)
 	}
-	q := "INSERT INTO " + k.spec.table + " (" + strings.Join(k.insertCols, ", ") + ") VALUES " + repeatJoin(tuple, len(rows))
+	q := "INSERT INTO " + k.spec.table + " (" + strings.Join(k.insertCols, ", ") + ") VALUES " + strings.Repeat(tuple+", ", len(rows)-1) + tuple
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("enforce: store %s: %w", k.spec.table, err)
 	}

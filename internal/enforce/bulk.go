@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/xingjian/xingjian/internal/batch"
 	"github.com/xingjian/xingjian/internal/store"
 )
 
@@ -28,16 +29,6 @@ type penaltyRow struct {
 func newPenaltyRow(p *Penalty) penaltyRow {
 	vals := p.values()
 	return penaltyRow{docNo: p.DocNo, vals: vals, hash: contentHash(p.DocNo, vals), flagged: len(p.Flags) > 0}
-}
-
-// counts is what storing a chunk of records did.
-type counts struct{ inserted, updated, unchanged, flagged int }
-
-func (c *counts) add(o counts) {
-	c.inserted += o.inserted
-	c.updated += o.updated
-	c.unchanged += o.unchanged
-	c.flagged += o.flagged
 }
 
 // sqliteRowsPerInsert is how many rows one prepared SQLite INSERT carries
@@ -94,8 +85,8 @@ type penaltySink struct {
 }
 
 // begin prepares the sink in the batch's transaction.
-func (s *penaltySink) begin(ctx context.Context, tx *store.Tx) error {
-	// (runBatch has serialised the imports of this agency and kind.)
+func (s *penaltySink) Begin(ctx context.Context, tx *store.Tx) error {
+	// (batch.Run has serialised the imports of this agency and kind.)
 	var n int
 	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM penalties WHERE agency_id = ? LIMIT 1) t", s.agencyID).Scan(&n)
 	if err != nil {
@@ -137,7 +128,7 @@ func (s *penaltySink) deferTextIndex(ctx context.Context, tx *store.Tx) error {
 // finish indexes the rows whose indexing was deferred and restores the
 // trigger. The view is the one the index reads (external content), so the
 // rows are indexed exactly as the trigger would have.
-func (s *penaltySink) finish(ctx context.Context, tx *store.Tx) error {
+func (s *penaltySink) Finish(ctx context.Context, tx *store.Tx) error {
 	if tx.Dialect() == store.Postgres && s.inserted >= analyzeAfterRows {
 		// A large load leaves the planner's statistics far behind until
 		// autovacuum comes round: the next import's lookups of a chunk of
@@ -174,7 +165,7 @@ func (s *penaltySink) finish(ctx context.Context, tx *store.Tx) error {
 	return nil
 }
 
-func (s *penaltySink) close() {
+func (s *penaltySink) Close() {
 	if s.ins != nil {
 		s.ins.Close()
 	}
@@ -188,8 +179,8 @@ type existing struct {
 }
 
 // write stores one chunk of rows.
-func (s *penaltySink) write(ctx context.Context, tx *store.Tx, rows []penaltyRow) (counts, error) {
-	var c counts
+func (s *penaltySink) Write(ctx context.Context, tx *store.Tx, rows []penaltyRow) (batch.Counts, error) {
+	var c batch.Counts
 	if len(rows) == 0 {
 		return c, nil
 	}
@@ -211,15 +202,15 @@ func (s *penaltySink) write(ctx context.Context, tx *store.Tx, rows []penaltyRow
 				fresh = append(fresh, *r)
 				continue
 			case r.sameContent(old.hash):
-				c.unchanged++
+				c.Unchanged++
 			default:
 				if err := s.revise(ctx, tx, r, old); err != nil {
 					return c, err
 				}
-				c.updated++
+				c.Updated++
 			}
 			if r.flagged {
-				c.flagged++
+				c.Flagged++
 			}
 		}
 	}
@@ -230,10 +221,10 @@ func (s *penaltySink) write(ctx context.Context, tx *store.Tx, rows []penaltyRow
 		return c, err
 	}
 	s.inserted += len(fresh)
-	c.inserted += len(fresh)
+	c.Inserted += len(fresh)
 	for i := range fresh {
 		if fresh[i].flagged {
-			c.flagged++
+			c.Flagged++
 		}
 	}
 	return c, nil
@@ -381,8 +372,8 @@ func (w *PenaltyWriter) Insert(ctx context.Context, tx *store.Tx, recs []NewPena
 
 // Finish completes deferred indexing (see penaltySink.finish).
 func (w *PenaltyWriter) Finish(ctx context.Context, tx *store.Tx) error {
-	return w.sink.finish(ctx, tx)
+	return w.sink.Finish(ctx, tx)
 }
 
 // Close releases prepared statements.
-func (w *PenaltyWriter) Close() { w.sink.close() }
+func (w *PenaltyWriter) Close() { w.sink.Close() }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xingjian/xingjian/internal/apperr"
 	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/batch"
 	"github.com/xingjian/xingjian/internal/store"
 	"github.com/xingjian/xingjian/internal/tabular"
 )
@@ -71,21 +72,11 @@ func (c countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // Report is the outcome of an import.
-type Report struct {
-	BatchID   int64 `json:"batch_id"`
-	Total     int   `json:"total"`
-	Inserted  int   `json:"inserted"`
-	Updated   int   `json:"updated"`
-	Unchanged int   `json:"unchanged"`
-	Rejected  int   `json:"rejected"` // rows refused
-
-	Flagged int        `json:"flagged"`
-	Rejects []RowError `json:"rejects"` // their reasons (a row may have several), at most MaxReportRejects; all are stored with the batch
-}
+type Report = batch.Report
 
 // MaxReportRejects bounds the rejects returned inline; the full list is in
 // import_rejects and in the downloadable report.
-const MaxReportRejects = 1000
+const MaxReportRejects = batch.MaxReportRejects
 
 // ImportFile validates every row of a file and stores the good ones, all in
 // one transaction with the batch record and every rejected row: a failure at
@@ -124,7 +115,7 @@ func (im *Importer) ImportFile(ctx context.Context, p *auth.Principal, in FileIm
 // importTable is an import file opened down to its header row.
 type importTable struct {
 	agency agencyInfo
-	meta   batchMeta // a file batch (kind left to the caller)
+	meta   batch.Meta // a file batch (kind left to the caller)
 	book   *tabular.Book
 	sheet  tabular.Rows // the first sheet, closed with the book
 	header tabular.Header
@@ -157,7 +148,7 @@ func (im *Importer) openTable(ctx context.Context, p *auth.Principal, in FileImp
 		return nil, fileError(err)
 	}
 	t := &importTable{agency: agency, book: book,
-		meta: batchMeta{agencyID: in.AgencyID, source: "file", fileName: in.FileName, sha256: sum, size: in.Size}}
+		meta: batch.Meta{AgencyID: in.AgencyID, Source: "file", FileName: in.FileName, SHA256: sum, Size: in.Size}}
 	if t.sheet, err = book.Rows(0); err != nil {
 		book.Close()
 		return nil, fileError(err)
@@ -202,19 +193,19 @@ func (im *Importer) rowContext(ctx context.Context, agency agencyInfo, date1904 
 	return RowContext{AgencyName: agency.name, AgencyUSCC: agency.uscc, Domains: domains, Date1904: date1904, File: NewFileState()}, nil
 }
 
-// storePenalties runs a batch of penalties (see runBatch).
-func (im *Importer) storePenalties(ctx context.Context, p *auth.Principal, meta batchMeta, progress func(int),
+// storePenalties runs a batch of penalties (see batch.Run).
+func (im *Importer) storePenalties(ctx context.Context, p *auth.Principal, meta batch.Meta, progress func(int),
 	src func(emit func(line int, pen Penalty, errs []RowError) error) error) (Report, error) {
-	meta.kind = "penalty"
-	return runBatch(ctx, im.DB, func() int64 { return im.Now().UnixMilli() }, p, meta, progress, batchRows(src, newPenaltyRow),
-		func(batchID, now int64) recordSink[penaltyRow] {
-			return &penaltySink{agencyID: meta.agencyID, batchID: batchID, now: now}
+	meta.Kind = "penalty"
+	return batch.Run(ctx, im.DB, func() int64 { return im.Now().UnixMilli() }, p, meta, progress, batchRows(src, newPenaltyRow),
+		func(batchID, now int64) batch.Sink[penaltyRow] {
+			return &penaltySink{agencyID: meta.AgencyID, batchID: batchID, now: now}
 		})
 }
 
-// batchRows turns a source of validated records into runBatch's rows: a
+// batchRows turns a source of validated records into batch.Run's rows: a
 // refused record passes on its errors, a good one its stored form (toRow).
-func batchRows[Rec, Row any](src func(emit func(line int, r Rec, errs []RowError) error) error, toRow func(*Rec) Row) rowSource[Row] {
+func batchRows[Rec, Row any](src func(emit func(line int, r Rec, errs []RowError) error) error, toRow func(*Rec) Row) batch.Source[Row] {
 	return func(ctx context.Context, emit func(line int, r Row, errs []RowError) error) error {
 		return src(func(line int, r Rec, errs []RowError) error {
 			if err := ctx.Err(); err != nil {
@@ -292,19 +283,4 @@ func fileError(err error) error {
 		return ae
 	}
 	return fmt.Errorf("enforce: read file: %w", err)
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xingjian/xingjian/internal/apperr"
 	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/batch"
 	"github.com/xingjian/xingjian/internal/tabular"
 )
 
@@ -46,7 +47,7 @@ func (im *Importer) Push(ctx context.Context, p *auth.Principal, agencyID int64,
 	if err != nil {
 		return Report{}, err
 	}
-	meta := batchMeta{agencyID: agencyID, source: "api"}
+	meta := batch.Meta{AgencyID: agencyID, Source: "api"}
 	return im.storePenalties(ctx, p, meta, nil, func(emit func(line int, pen Penalty, errs []RowError) error) error {
 		for i, rec := range records {
 			row, unknown := pushRow(i+1, rec, fieldIndex, len(pushHeader.Columns))

@@ -4,7 +4,10 @@
 // storage with revisions, and import batches with per-row reject reports.
 package enforce
 
-import "github.com/xingjian/xingjian/internal/tabular"
+import (
+	"github.com/xingjian/xingjian/internal/batch"
+	"github.com/xingjian/xingjian/internal/tabular"
+)
 
 // Party kinds of the national 双公示 layout.
 const (
@@ -91,9 +94,4 @@ type Penalty struct {
 }
 
 // RowError is one reason a row was refused, for the import report.
-type RowError struct {
-	Line   int    `json:"line"`   // physical line (CSV) or row number (Excel) in the file
-	Column string `json:"column"` // the file's own header text, "" for the whole row
-	Value  string `json:"value"`
-	Reason string `json:"reason"` // Chinese
-}
+type RowError = batch.RowError

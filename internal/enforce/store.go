@@ -195,13 +195,13 @@ const (
 // store many rows at once through penaltySink; this is the same path for one.
 func Upsert(ctx context.Context, tx *store.Tx, agencyID, batchID int64, p *Penalty, now int64) (Outcome, error) {
 	sink := &penaltySink{agencyID: agencyID, batchID: batchID, now: now}
-	c, err := sink.write(ctx, tx, []penaltyRow{newPenaltyRow(p)})
+	c, err := sink.Write(ctx, tx, []penaltyRow{newPenaltyRow(p)})
 	switch {
 	case err != nil:
 		return 0, err
-	case c.inserted == 1:
+	case c.Inserted == 1:
 		return Inserted, nil
-	case c.updated == 1:
+	case c.Updated == 1:
 		return Updated, nil
 	}
 	return Unchanged, nil

@@ -1,4 +1,9 @@
-package enforce
+// Package batch runs an import batch of any record kind: one transaction
+// holding the batch row, every stored record, every reason a row was
+// refused, the counts and one audit row — all or nothing — with parsing on
+// one goroutine and writing on another. Enforcement records (penalties,
+// inspections, measures) and reference datasets plug in a Sink.
+package batch
 
 import (
 	"context"
@@ -9,31 +14,68 @@ import (
 	"github.com/xingjian/xingjian/internal/store"
 )
 
-// batchMeta describes where a batch came from.
-type batchMeta struct {
-	kind             string // "penalty" | "inspection" | "measure": import_batches.kind
-	agencyID         int64
-	source           string // "file" | "api"
-	fileName, sha256 string
-	size             int64
+// RowError is one reason a row was refused, for the import report.
+type RowError struct {
+	Line   int    `json:"line"`   // physical line (CSV) or row number (Excel) in the file
+	Column string `json:"column"` // the file's own header text, "" for the whole row
+	Value  string `json:"value"`
+	Reason string `json:"reason"` // Chinese
 }
 
-// rowSource feeds the rows of a batch to emit, in order: a validated record,
-// or the reasons its row was refused. It runs on its own goroutine, beside
-// the writer, and must stop when ctx is done (emit then returns its error).
-type rowSource[R any] func(ctx context.Context, emit func(line int, rec R, errs []RowError) error) error
+// Report is the outcome of an import.
+type Report struct {
+	BatchID   int64 `json:"batch_id"`
+	Total     int   `json:"total"`
+	Inserted  int   `json:"inserted"`
+	Updated   int   `json:"updated"`
+	Unchanged int   `json:"unchanged"`
+	Rejected  int   `json:"rejected"` // rows refused
 
-// recordSink stores the valid records of one batch, a chunk at a time, in
-// the batch's transaction.
-type recordSink[R any] interface {
-	begin(ctx context.Context, tx *store.Tx) error
-	write(ctx context.Context, tx *store.Tx, recs []R) (counts, error)
-	finish(ctx context.Context, tx *store.Tx) error // after the last chunk
-	close()
+	Flagged int        `json:"flagged"`
+	Rejects []RowError `json:"rejects"` // their reasons (a row may have several), at most MaxReportRejects; all are stored with the batch
 }
 
-// chunkRows is how many rows travel from the parser to the writer at once.
-const chunkRows = 1024
+// MaxReportRejects bounds the rejects returned inline; the full list is in
+// import_rejects and in the downloadable report.
+const MaxReportRejects = 1000
+
+// Meta describes where a batch came from.
+type Meta struct {
+	Kind             string // import_batches.kind: "penalty" | "inspection" | "measure" | a dataset's name
+	AgencyID         int64  // the org whose data it is
+	Source           string // "file" | "api"
+	FileName, SHA256 string
+	Size             int64
+}
+
+// Counts is what storing a chunk of records did.
+type Counts struct{ Inserted, Updated, Unchanged, Flagged int }
+
+// Add adds o to c.
+func (c *Counts) Add(o Counts) {
+	c.Inserted += o.Inserted
+	c.Updated += o.Updated
+	c.Unchanged += o.Unchanged
+	c.Flagged += o.Flagged
+}
+
+// Source feeds the rows of a batch to emit, in order: a validated record, or
+// the reasons its row was refused. It runs on its own goroutine, beside the
+// writer, and must stop when ctx is done (emit then returns its error).
+type Source[R any] func(ctx context.Context, emit func(line int, rec R, errs []RowError) error) error
+
+// Sink stores the valid records of one batch, a chunk at a time, in the
+// batch's transaction.
+type Sink[R any] interface {
+	Begin(ctx context.Context, tx *store.Tx) error
+	Write(ctx context.Context, tx *store.Tx, recs []R) (Counts, error)
+	Finish(ctx context.Context, tx *store.Tx) error // after the last chunk
+	Close()
+}
+
+// ChunkRows is how many rows travel from the parser to the writer at once
+// (a sink's Write gets at most this many).
+const ChunkRows = 1024
 
 // parsedRow is one row between the parser and the writer.
 type parsedRow[R any] struct {
@@ -42,13 +84,13 @@ type parsedRow[R any] struct {
 	errs []RowError
 }
 
-// runBatch runs one import batch: the batch record, every row (stored, or its
+// Run runs one import batch: the batch record, every row (stored, or its
 // reasons recorded), the counts and one audit row, all in one transaction, so
 // a failure at any point leaves nothing behind. Parsing and validation (src)
 // run on one goroutine while the database writes on this one, so a large
 // file keeps two cores busy. progress, if set, gets the rows done so far.
-func runBatch[R any](ctx context.Context, db *store.DB, now func() int64, p *auth.Principal, meta batchMeta, progress func(int),
-	src rowSource[R], newSink func(batchID, now int64) recordSink[R]) (Report, error) {
+func Run[R any](ctx context.Context, db *store.DB, now func() int64, p *auth.Principal, meta Meta, progress func(int),
+	src Source[R], newSink func(batchID, now int64) Sink[R]) (Report, error) {
 	var rep Report
 	started := now()
 	err := db.InTx(ctx, func(tx *store.Tx) error {
@@ -58,19 +100,19 @@ func runBatch[R any](ctx context.Context, db *store.DB, now func() int64, p *aut
 			// row): two batches must not both find the agency without records
 			// and collide on a document number. An advisory lock blocks no
 			// other use of the org. (SQLite has one writer anyway.)
-			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext(?), ?)", "xingjian.import."+meta.kind, meta.agencyID); err != nil {
-				return fmt.Errorf("enforce: wait for other imports of agency %d: %w", meta.agencyID, err)
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext(?), ?)", "xingjian.import."+meta.Kind, meta.AgencyID); err != nil {
+				return fmt.Errorf("batch: wait for other imports of agency %d: %w", meta.AgencyID, err)
 			}
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO import_batches (kind, agency_id, source, file_name, file_sha256, file_size,
 			created_by, token_id, actor, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			meta.kind, meta.agencyID, meta.source, meta.fileName, meta.sha256, meta.size, nullID(p.UserID), nullID(p.TokenID), p.Actor().Username,
+			meta.Kind, meta.AgencyID, meta.Source, meta.FileName, meta.SHA256, meta.Size, nullID(p.UserID), nullID(p.TokenID), p.Actor().Username,
 			started, started).Scan(&rep.BatchID); err != nil {
-			return fmt.Errorf("enforce: create batch: %w", err)
+			return fmt.Errorf("batch: create batch: %w", err)
 		}
 		sink := newSink(rep.BatchID, started)
-		defer sink.close()
-		if err := sink.begin(ctx, tx); err != nil {
+		defer sink.Close()
+		if err := sink.Begin(ctx, tx); err != nil {
 			return err
 		}
 		rejects := &rejectWriter{batchID: rep.BatchID}
@@ -87,14 +129,14 @@ func runBatch[R any](ctx context.Context, db *store.DB, now func() int64, p *aut
 				// Validation must never panic on input; if it does, the
 				// batch fails instead of the server.
 				if r := recover(); r != nil {
-					srcErr = fmt.Errorf("enforce: parsing panicked: %v", r)
+					srcErr = fmt.Errorf("batch: parsing panicked: %v", r)
 				}
 			}()
-			buf := make([]parsedRow[R], 0, chunkRows)
+			buf := make([]parsedRow[R], 0, ChunkRows)
 			send := func() error {
 				select {
 				case chunks <- buf:
-					buf = make([]parsedRow[R], 0, chunkRows)
+					buf = make([]parsedRow[R], 0, ChunkRows)
 					return nil
 				case <-pctx.Done():
 					return pctx.Err()
@@ -102,7 +144,7 @@ func runBatch[R any](ctx context.Context, db *store.DB, now func() int64, p *aut
 			}
 			srcErr = src(pctx, func(line int, rec R, errs []RowError) error {
 				buf = append(buf, parsedRow[R]{line, rec, errs})
-				if len(buf) == chunkRows {
+				if len(buf) == ChunkRows {
 					return send()
 				}
 				return nil
@@ -113,8 +155,8 @@ func runBatch[R any](ctx context.Context, db *store.DB, now func() int64, p *aut
 		}()
 
 		werr := func() error {
-			good := make([]R, 0, chunkRows)
-			var c counts
+			good := make([]R, 0, ChunkRows)
+			var c Counts
 			for chunk := range chunks {
 				good = good[:0]
 				for i := range chunk {
@@ -134,20 +176,20 @@ func runBatch[R any](ctx context.Context, db *store.DB, now func() int64, p *aut
 						}
 					}
 				}
-				got, err := sink.write(ctx, tx, good)
+				got, err := sink.Write(ctx, tx, good)
 				if err != nil {
 					return err
 				}
-				c.add(got)
+				c.Add(got)
 				if progress != nil {
 					progress(rep.Total)
 				}
 			}
-			rep.Inserted, rep.Updated, rep.Unchanged, rep.Flagged = c.inserted, c.updated, c.unchanged, c.flagged
+			rep.Inserted, rep.Updated, rep.Unchanged, rep.Flagged = c.Inserted, c.Updated, c.Unchanged, c.Flagged
 			return rejects.flush(ctx, tx)
 		}()
 		if werr != nil && ctx.Err() != nil {
-			werr = fmt.Errorf("enforce: import stopped: %w", ctx.Err()) // not the closed statement it caused
+			werr = fmt.Errorf("batch: import stopped: %w", ctx.Err()) // not the closed statement it caused
 		}
 		if werr != nil {
 			cancel()
@@ -160,16 +202,16 @@ func runBatch[R any](ctx context.Context, db *store.DB, now func() int64, p *aut
 		if srcErr != nil {
 			return srcErr
 		}
-		if err := sink.finish(ctx, tx); err != nil {
+		if err := sink.Finish(ctx, tx); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE import_batches SET rows_total = ?, rows_inserted = ?, rows_updated = ?, rows_unchanged = ?,
 			rows_rejected = ?, rows_flagged = ?, finished_at = ? WHERE id = ?`, rep.Total, rep.Inserted, rep.Updated, rep.Unchanged,
 			rep.Rejected, rep.Flagged, now(), rep.BatchID); err != nil {
-			return fmt.Errorf("enforce: close batch: %w", err)
+			return fmt.Errorf("batch: close batch: %w", err)
 		}
-		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: meta.kind + ".import", ObjectType: "import_batch", ObjectID: fmt.Sprint(rep.BatchID),
-			After: map[string]any{"agency_id": meta.agencyID, "source": meta.source, "file": meta.fileName, "sha256": meta.sha256, "total": rep.Total,
+		return audit.Record(ctx, tx, p.Actor(), audit.Entry{Action: meta.Kind + ".import", ObjectType: "import_batch", ObjectID: fmt.Sprint(rep.BatchID),
+			After: map[string]any{"agency_id": meta.AgencyID, "source": meta.Source, "file": meta.FileName, "sha256": meta.SHA256, "total": rep.Total,
 				"inserted": rep.Inserted, "updated": rep.Updated, "unchanged": rep.Unchanged, "rejected": rep.Rejected}})
 	})
 	if err != nil {
@@ -207,7 +249,7 @@ func (w *rejectWriter) flush(ctx context.Context, tx *store.Tx) error {
 	tuple := "(?, ?, ?, ?, ?, ?)"
 	q := "INSERT INTO import_rejects (batch_id, seq, line, col, value, reason) VALUES " + repeatJoin(tuple, n)
 	if _, err := tx.ExecContext(ctx, q, w.args...); err != nil {
-		return fmt.Errorf("enforce: record rejects: %w", err)
+		return fmt.Errorf("batch: record rejects: %w", err)
 	}
 	w.args = w.args[:0]
 	return nil
@@ -222,4 +264,19 @@ func repeatJoin(s string, n int) string {
 		b = append(b, s...)
 	}
 	return string(b)
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
