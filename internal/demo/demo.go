@@ -185,8 +185,8 @@ func Seed(ctx context.Context, db *store.DB) (bool, error) {
 		return nil
 	})
 	if err == nil {
-		// Reference material (discretion benchmarks, typical cases, news);
-		// idempotent, so it runs on every start.
+		// Reference material (discretion benchmarks, typical cases, news):
+		// once, then marked in settings (a repeat call returns at once).
 		err = reference.SeedDemo(ctx, db)
 	}
 	return seeded, err

@@ -66,9 +66,18 @@ var demoNews = []struct {
 // SeedDemo adds the shared reference material to the demo district: the
 // Jiangmen discretion table (imported for the district's 生态环境局, issuer
 // 江门市生态环境局, as the reference standard), typical cases and news. It is
-// idempotent: a second run changes nothing. It needs the demo district's
-// orgs (internal/demo.Seed first).
+// idempotent: once done, the settings key demo_reference marks it and later
+// calls (every start of serve --demo) return at once instead of parsing the
+// workbook again — and items a user deleted stay deleted. It needs the demo
+// district's orgs (internal/demo.Seed first).
 func SeedDemo(ctx context.Context, db *store.DB) error {
+	var done int
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM settings WHERE key = ?", demoKey).Scan(&done); err != nil {
+		return fmt.Errorf("reference demo: read settings: %w", err)
+	}
+	if done > 0 {
+		return nil
+	}
 	ids := map[string]int64{}
 	for _, code := range []string{"QLJCY", "QLSFJ", "STHJ", "GAQL", "SCJG"} {
 		var id int64
@@ -120,5 +129,11 @@ func SeedDemo(ctx context.Context, db *store.DB) error {
 			return fmt.Errorf("reference demo: news %s: %w", it.title, err)
 		}
 	}
-	return nil
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", demoKey, time.Now().Format(time.RFC3339))
+		return err
+	})
 }
+
+// demoKey marks the reference demo material as seeded (settings).
+const demoKey = "demo_reference"
