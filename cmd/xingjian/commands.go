@@ -16,10 +16,12 @@ import (
 
 	"github.com/xingjian/xingjian/internal/audit"
 	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/dataset"
 	"github.com/xingjian/xingjian/internal/demo"
 	"github.com/xingjian/xingjian/internal/directory"
 	"github.com/xingjian/xingjian/internal/httpapi"
 	"github.com/xingjian/xingjian/internal/store"
+	"github.com/xingjian/xingjian/internal/supervise"
 	"github.com/xingjian/xingjian/internal/webui"
 )
 
@@ -34,6 +36,14 @@ func openDB(ctx context.Context, d dbFlags) (*store.DB, error) {
 		return nil, err
 	}
 	if _, err := syncCalendar(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := syncDatasets(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := syncModels(ctx, db); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -87,13 +97,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return fmt.Errorf("注入演示行政检查、行政强制记录失败: %w", err)
 			}
 			log.Info("demo inspections and measures seeded", "inspections", act.Inspections, "measures", act.Measures)
+			ds, err := seedDemoDatasets(ctx, db)
+			if err != nil {
+				return fmt.Errorf("注入演示参考数据集失败: %w", err)
+			}
+			log.Info("demo reference datasets seeded", "tables", len(ds.Tables))
 		case created:
 			log.Info("demo district seeded", "district", demo.District, "password", "demo")
 		}
 	}
 	authSvc := auth.NewService(db)
+	engine := supervise.NewEngine(db, dataset.NewRegistry(db))
 	srv := httpapi.New(httpapi.Config{DB: db, Auth: authSvc, Dir: directory.New(db), Log: log, Version: version,
-		UI: webui.Handler(), SecureCookie: *secure, TrustProxy: *trustProxy})
+		UI: webui.Handler(), SecureCookie: *secure, TrustProxy: *trustProxy, Models: engine})
 	hs := &http.Server{Addr: *addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", *addr)
@@ -101,6 +117,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("无法监听 %s: %w", *addr, err)
 	}
 	go purgeSessions(ctx, authSvc, log)
+	// Scheduled models (cron per model, Asia/Shanghai); a lease in the
+	// database keeps replicas from running the same model twice.
+	go engine.Scheduler(ctx, time.Minute, func(err error) { log.Warn("scheduled model run failed", "err", err) })
 	log.Info("xingjian serving", "addr", "http://"+ln.Addr().String(), "database", db.Where, "version", version, "ui_built", webui.Built())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -241,6 +260,15 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	} else if act.Created {
 		fmt.Fprintf(stdout, "已生成演示行政检查记录 %d 条、行政强制措施记录 %d 条\n", act.Inspections, act.Measures)
+	}
+	if ds, err := seedDemoDatasets(ctx, db); err != nil { // reference datasets, once
+		return err
+	} else if len(ds.Tables) > 0 {
+		rows := 0
+		for _, t := range ds.Tables {
+			rows += len(t.Rows)
+		}
+		fmt.Fprintf(stdout, "已导入演示参考数据集 %d 张表、%d 行（含监督模型预置线索）\n", len(ds.Tables), rows)
 	}
 	if !sum.Created {
 		if explicit && sum.Records != *records {

@@ -31,6 +31,9 @@ const usage = `xingjian — 行检 · 行政检察监督平台
   xingjian user disable USERNAME | user enable USERNAME                                停用/启用用户
   xingjian audit verify [--data …] [--db …]                                            校验审计链 verify the audit chain
   xingjian calendar load FILE.json [--replace] | calendar list                         载入/查看节假日安排 load a year's holiday notice (holiday-cn JSON)
+  xingjian dataset list | dataset import FILE --kind NAME --agency CODE                参考数据集：列表/导入 reference datasets (CSV/XLSX)
+  xingjian models list | models run [--model ID,…] [--agency CODE [--selfcheck]] [--as-of DATE] | models sql ID
+                                                                                      监督模型：目录/运行（进度条）/查看编译SQL
   xingjian version                                                                     版本 version
 
 环境变量 Environment: XJ_ADDR, XJ_DATA, XJ_DB, XJ_DEMO=1 (same as the flags).
@@ -80,6 +83,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdAudit(ctx, rest, stdout, stderr)
 	case "calendar":
 		return cmdCalendar(ctx, rest, stdout, stderr)
+	case "dataset":
+		return cmdDataset(ctx, rest, stdout, stderr)
+	case "models":
+		return cmdModels(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "xingjian", version)
 		return nil

@@ -34,6 +34,8 @@ var status = map[string]int{
 	"validation_failed":      http.StatusBadRequest,
 	"bad_request":            http.StatusBadRequest,
 	"invalid_file":           http.StatusBadRequest,
+	"invalid_model":          http.StatusBadRequest, // a supervision model's definition (details: where, message)
+	"invalid_query":          http.StatusBadRequest, // an analyst query refused or failed
 	"unauthenticated":        http.StatusUnauthorized,
 	"session_expired":        http.StatusUnauthorized,
 	"invalid_credentials":    http.StatusUnauthorized,

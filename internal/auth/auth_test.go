@@ -158,6 +158,16 @@ func TestRolePermissions(t *testing.T) {
 		auth.PermReferenceRead:   {"admin", "prosecutor", "dept_head", "chief", "justice_officer", "agency_liaison", "petition_liaison", "court_liaison", "leader"},
 		auth.PermReferenceManage: {"admin", "prosecutor", "justice_officer", "agency_liaison"},
 		auth.PermCaseManage:      {"admin", "prosecutor", "dept_head", "chief", "justice_officer"},
+		auth.PermDatasetRead:     {"admin", "prosecutor", "dept_head", "chief", "agency_liaison", "petition_liaison", "court_liaison"},
+		auth.PermDatasetImport:   {"admin", "agency_liaison", "petition_liaison", "court_liaison"},
+		auth.PermDatasetManage:   {"admin"},
+		auth.PermModelRead:       {"admin", "prosecutor", "dept_head", "chief"},
+		auth.PermModelRun:        {"admin", "prosecutor", "dept_head"},
+		auth.PermModelManage:     {"admin", "prosecutor", "dept_head"},
+		auth.PermModelAnalyst:    {"admin", "prosecutor", "dept_head"},
+		auth.PermLeadRead:        {"admin", "prosecutor", "dept_head", "chief"},
+		auth.PermLeadTriage:      {"prosecutor", "dept_head"},
+		auth.PermSelfCheck:       {"agency_liaison"},
 	}
 	for perm, roles := range want {
 		t.Run(perm, func(t *testing.T) {

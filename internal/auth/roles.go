@@ -70,6 +70,31 @@ const (
 	// PermCaseManage lets a person edit typical cases (procuratorate and
 	// justice bureau).
 	PermCaseManage = "reference.case_manage"
+	// PermDatasetRead lets a person browse reference datasets (criminal
+	// cases, deaths, licences, …): the procuratorate's whole district; a
+	// supplier (agency, court, petition bureau) the rows it supplied.
+	PermDatasetRead = "dataset.read"
+	// PermDatasetImport lets a person import reference-dataset files
+	// (suppliers: for their own org).
+	PermDatasetImport = "dataset.import"
+	// PermDatasetManage lets a person register new dataset kinds.
+	PermDatasetManage = "dataset.manage"
+	// PermModelRead lets a person see the model catalogue, compiled SQL,
+	// runs and back-tests.
+	PermModelRead = "model.read"
+	// PermModelRun lets a person run models and back-tests.
+	PermModelRun = "model.run"
+	// PermModelManage lets a person enable, disable, tune and write models.
+	PermModelManage = "model.manage"
+	// PermModelAnalyst lets a person run read-only SELECTs over datasets.
+	PermModelAnalyst = "model.analyst"
+	// PermLeadRead lets a person read the procuratorate's leads.
+	PermLeadRead = "lead.read"
+	// PermLeadTriage lets a person confirm or dismiss leads.
+	PermLeadTriage = "lead.triage"
+	// PermSelfCheck lets an agency liaison run the catalogue over its own
+	// org's data (以我管促都管); results stay with that org.
+	PermSelfCheck = "model.selfcheck"
 )
 
 // Roles.
@@ -104,14 +129,17 @@ func with(extra ...string) []string { return append(append([]string{}, base...),
 
 // Roles is the role table, in display order.
 var Roles = []Role{
-	{RoleAdmin, "系统管理员", []string{KindProcuratorate}, with(PermOrgManage, PermUserRead, PermUserManage, PermTokenManage, PermAuditRead, PermRecordRead, PermRecordImport, PermReferenceManage, PermCaseManage), true},
-	{RoleProsecutor, "检察官", []string{KindProcuratorate}, with(PermRecordRead, PermReferenceManage, PermCaseManage), true},
-	{RoleDeptHead, "部门负责人", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead, PermCaseManage), true},
-	{RoleChief, "检察长", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead, PermCaseManage), true},
+	{RoleAdmin, "系统管理员", []string{KindProcuratorate}, with(PermOrgManage, PermUserRead, PermUserManage, PermTokenManage, PermAuditRead, PermRecordRead, PermRecordImport, PermReferenceManage, PermCaseManage,
+		PermDatasetRead, PermDatasetImport, PermDatasetManage, PermModelRead, PermModelRun, PermModelManage, PermModelAnalyst, PermLeadRead), true},
+	{RoleProsecutor, "检察官", []string{KindProcuratorate}, with(PermRecordRead, PermReferenceManage, PermCaseManage,
+		PermDatasetRead, PermModelRead, PermModelRun, PermModelManage, PermModelAnalyst, PermLeadRead, PermLeadTriage), true},
+	{RoleDeptHead, "部门负责人", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead, PermCaseManage,
+		PermDatasetRead, PermModelRead, PermModelRun, PermModelManage, PermModelAnalyst, PermLeadRead, PermLeadTriage), true},
+	{RoleChief, "检察长", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead, PermCaseManage, PermDatasetRead, PermModelRead, PermLeadRead), true},
 	{RoleJusticeOfficer, "司法局工作人员", []string{KindJusticeBureau}, with(PermRecordRead, PermReferenceManage, PermCaseManage), true},
-	{RoleAgencyLiaison, "执法单位联络员", []string{KindAgency, KindTownGovernment}, with(PermTokenManage, PermRecordRead, PermRecordImport, PermReferenceManage), false},
-	{RolePetitionLiaison, "信访局联络员", []string{KindPetitionBureau}, with(), false},
-	{RoleCourtLiaison, "法院联络员", []string{KindCourt}, with(), false},
+	{RoleAgencyLiaison, "执法单位联络员", []string{KindAgency, KindTownGovernment}, with(PermTokenManage, PermRecordRead, PermRecordImport, PermReferenceManage, PermDatasetRead, PermDatasetImport, PermSelfCheck), false},
+	{RolePetitionLiaison, "信访局联络员", []string{KindPetitionBureau}, with(PermDatasetRead, PermDatasetImport), false},
+	{RoleCourtLiaison, "法院联络员", []string{KindCourt}, with(PermDatasetRead, PermDatasetImport), false},
 	{RoleLeader, "领导", []string{KindRuleOfLawOffice, KindProcuratorate}, with(), true},
 }
 

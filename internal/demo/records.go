@@ -1185,8 +1185,10 @@ func (g *gen) plantOne(k int) {
 			mark(i)
 		}
 	case kServiceLate:
+		// Only where the holiday calendar is loaded: before it, whether a
+		// service was late cannot be decided, and a model rightly leaves it.
 		last := g.today.AddDays(-60)
-		if i = g.pickSlot(func(s *slot) bool { return !s.simple && !s.date.After(last) }); i >= 0 {
+		if i = g.pickSlot(func(s *slot) bool { return !s.simple && !s.date.After(last) && calendar.Covered(s.date.Year()) }); i >= 0 {
 			mark(i)
 		}
 	case kLimitation:
@@ -1612,7 +1614,7 @@ func (g *gen) penalty(v *violation, s *slot, kind int, d *draft) {
 	if person && v.natMax > 0 {
 		lo, hi = v.natMin, v.natMax
 	}
-	mustFine := kind == kNotApplied || kind == kAppliedLate || kind == kHearing || kind == kSimpleOverLimit
+	mustFine := kind == kNotApplied || kind == kAppliedLate || kind == kHearing || kind == kSimpleOverLimit || kind == kDuplicateFine
 	fLo, fHi := g.level(d)
 	switch {
 	case kind == kSimpleOverLimit:

@@ -249,7 +249,7 @@ func TestAccessMatrix(t *testing.T) {
 			"GET /api/v1/imports": {allow: readers, ok: 200},
 			// Jobs are visible to their starter only (openapi_test polls a
 			// real one); here: the permission check, then not_found.
-			"GET /api/v1/import-jobs/{id}": {allow: []string{"admin", "agency01"}, ok: 404, okCode: "not_found",
+			"GET /api/v1/import-jobs/{id}": {allow: []string{"admin", "agency01", "court", "petition"}, ok: 404, okCode: "not_found",
 				path: func(string) string { return "/api/v1/import-jobs/0123456789abcdef01234567" }},
 			"GET /api/v1/imports/{id}": {allow: readers, ok: 200, override: agencyOut,
 				path: func(string) string { return fmt.Sprintf("/api/v1/imports/%d", batchID) }},
@@ -282,6 +282,12 @@ func TestAccessMatrix(t *testing.T) {
 		}
 
 		for k, v := range referenceAccessRules(t, e, clients) {
+			rules[k] = v
+		}
+		for k, v := range datasetAccessRules(t, e, clients) {
+			rules[k] = v
+		}
+		for k, v := range modelAccessRules(t, e, clients) {
 			rules[k] = v
 		}
 

@@ -11,13 +11,18 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/calendar"
+	"github.com/xingjian/xingjian/internal/calendar/caldb"
+	"github.com/xingjian/xingjian/internal/dataset"
 	"github.com/xingjian/xingjian/internal/demo"
 	"github.com/xingjian/xingjian/internal/directory"
 	"github.com/xingjian/xingjian/internal/httpapi"
 	"github.com/xingjian/xingjian/internal/store"
 	"github.com/xingjian/xingjian/internal/store/storetest"
+	"github.com/xingjian/xingjian/internal/supervise"
 )
 
 // responseCheckers run on every response a test client receives (the
@@ -40,7 +45,8 @@ func newEnv(t *testing.T, db *store.DB, configure ...func(*httpapi.Config)) *env
 		t.Fatalf("seed demo: %v", err)
 	}
 	a := auth.NewService(db)
-	cfg := httpapi.Config{DB: db, Auth: a, Dir: directory.New(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"}
+	cfg := httpapi.Config{DB: db, Auth: a, Dir: directory.New(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test",
+		Models: newModelEngine(t, db)}
 	for _, f := range configure {
 		f(&cfg)
 	}
@@ -51,6 +57,29 @@ func newEnv(t *testing.T, db *store.DB, configure ...func(*httpapi.Config)) *env
 		s.Close() // background imports end before the database closes
 	})
 	return &env{t: t, db: db, srv: srv, auth: a}
+}
+
+// testNow is the model engine's clock in tests (the demo's "today" is
+// near it).
+var testNow = time.Date(2026, 11, 20, 10, 0, 0, 0, supervise.Shanghai)
+
+// newModelEngine prepares db for supervision models as serve does: the
+// dataset tables, the working-day calendar and the built-in catalogue.
+func newModelEngine(t *testing.T, db *store.DB) *supervise.Engine {
+	t.Helper()
+	ctx := context.Background()
+	if err := dataset.Sync(ctx, db); err != nil {
+		t.Fatalf("dataset sync: %v", err)
+	}
+	if _, err := caldb.SyncDays(ctx, db, calendar.Embedded()); err != nil {
+		t.Fatalf("calendar sync: %v", err)
+	}
+	if err := supervise.Sync(ctx, db, testNow); err != nil {
+		t.Fatalf("model sync: %v", err)
+	}
+	e := supervise.NewEngine(db, dataset.NewRegistry(db))
+	e.Now = func() time.Time { return testNow }
+	return e
 }
 
 // engines runs fn on SQLite and, when XJ_TEST_PG is set, PostgreSQL.

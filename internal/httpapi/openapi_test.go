@@ -749,6 +749,10 @@ func TestResponsesMatchDocument(t *testing.T) {
 
 		// Reference material (issue 3): discretion benchmarks, typical cases, news.
 		exerciseReference(t, e, expect)
+		// Reference datasets (issue 4).
+		exerciseDatasets(t, e, expect)
+		// Supervision models, leads, analyst mode, self-check (issue 4).
+		exerciseModels(t, e, expect)
 
 		// API paths the document does not name still answer a JSON error
 		// (the checker accepts 404 or 405 with an Error body).

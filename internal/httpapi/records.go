@@ -140,7 +140,7 @@ func (s *Server) startImportJob(w http.ResponseWriter, p *auth.Principal, kind s
 }
 
 func (s *Server) getImportJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !p.Can(auth.PermRecordImport) {
+	if !p.Can(auth.PermRecordImport) && !p.Can(auth.PermDatasetImport) { // dataset uploads run as jobs too
 		return apperr.Forbidden()
 	}
 	job, err := s.jobs.get(p, r.PathValue("id"))

@@ -25,6 +25,7 @@ import (
 	"github.com/xingjian/xingjian/internal/auth"
 	"github.com/xingjian/xingjian/internal/directory"
 	"github.com/xingjian/xingjian/internal/store"
+	"github.com/xingjian/xingjian/internal/supervise"
 )
 
 // Config wires the server.
@@ -44,6 +45,9 @@ type Config struct {
 	// MaxUpload bounds an uploaded file in bytes; 0 means MaxUpload (the
 	// web UI checks the same 200 MB before sending).
 	MaxUpload int64
+	// Models is the supervision-model engine (models.go, leads.go); nil
+	// answers those routes 503 unavailable.
+	Models *supervise.Engine
 }
 
 // Server is the HTTP API.
@@ -55,6 +59,7 @@ type Server struct {
 	latency *prometheus.HistogramVec
 	mux     *http.ServeMux
 	jobs    *importJobs
+	runs    *modelRuns
 }
 
 // access says who may call a route.
@@ -88,7 +93,7 @@ func New(cfg Config) *Server {
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = MaxUpload
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, reg: prometheus.NewRegistry(), mux: http.NewServeMux(), jobs: newImportJobs(cfg.Log)}
+	s := &Server{cfg: cfg, log: cfg.Log, reg: prometheus.NewRegistry(), mux: http.NewServeMux(), jobs: newImportJobs(cfg.Log), runs: newModelRuns(cfg.Log)}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "xingjian_http_requests_total", Help: "HTTP requests by route and status."},
 		[]string{"method", "route", "code"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "xingjian_http_request_duration_seconds", Help: "HTTP request latency by route.",
@@ -130,7 +135,10 @@ func New(cfg Config) *Server {
 // Close stops the background work of the server: running import jobs are
 // cancelled (their batches roll back) and waited for. Call it after the
 // HTTP server has shut down.
-func (s *Server) Close() { s.jobs.close() }
+func (s *Server) Close() {
+	s.jobs.close()
+	s.runs.close() // running model runs are cancelled and recorded as such
+}
 
 // Routes is the API route table.
 func (s *Server) Routes() []Route {
@@ -190,6 +198,31 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/reference/news/{id}", person, s.newsAPI().read},
 		{"PATCH", "/api/v1/reference/news/{id}", person, s.newsAPI().change},
 		{"DELETE", "/api/v1/reference/news/{id}", person, s.newsAPI().drop},
+		{"GET", "/api/v1/datasets", person, s.listDatasets},
+		{"POST", "/api/v1/datasets", person, s.registerDataset},
+		{"GET", "/api/v1/datasets/{name}", person, s.getDataset},
+		{"GET", "/api/v1/datasets/{name}/rows", person, s.listDatasetRows},
+		{"POST", "/api/v1/datasets/{name}/imports", person, s.importDataset},
+		{"GET", "/api/v1/models", person, s.listModels},
+		{"POST", "/api/v1/models", person, s.createModel},
+		{"POST", "/api/v1/models/validate", person, s.validateModel},
+		{"POST", "/api/v1/models/backtest", person, s.backtestDraft},
+		{"GET", "/api/v1/models/{id}", person, s.getModel},
+		{"PATCH", "/api/v1/models/{id}", person, s.updateModel},
+		{"PUT", "/api/v1/models/{id}", person, s.replaceModel},
+		{"DELETE", "/api/v1/models/{id}", person, s.deleteModel},
+		{"POST", "/api/v1/models/{id}/backtest", person, s.backtestModel},
+		{"POST", "/api/v1/model-runs", person, s.runModels},
+		{"GET", "/api/v1/model-runs", person, s.listModelRuns},
+		{"GET", "/api/v1/leads", person, s.listLeads},
+		{"POST", "/api/v1/leads", person, s.createLead},
+		{"GET", "/api/v1/leads/{id}", person, s.getLead},
+		{"PATCH", "/api/v1/leads/{id}", person, s.triageLead},
+		{"POST", "/api/v1/analyst/query", person, s.analystQuery},
+		{"GET", "/api/v1/analyst/tables", person, s.analystTables},
+		{"POST", "/api/v1/selfcheck", person, s.runSelfCheck},
+		{"GET", "/api/v1/selfcheck/results", person, s.listSelfCheckResults},
+		{"GET", "/api/v1/selfcheck/runs", person, s.listSelfCheckRuns},
 	}
 }
 

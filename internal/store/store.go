@@ -334,3 +334,37 @@ func ContainsLike(col, text string) (string, any) {
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(text))
 	return "LOWER(" + col + `) LIKE ? ESCAPE '\'`, "%" + esc + "%"
 }
+
+// ReadOnly runs fn in a read-only transaction that is always rolled back and
+// is cancelled after timeout: PostgreSQL gets READ ONLY and a
+// statement_timeout, SQLite runs on the query_only reader pool and is
+// interrupted when the deadline passes (fn must use the context it is given). For queries written by people
+// (analyst mode), never for the platform's own reads.
+func (db *DB) ReadOnly(ctx context.Context, timeout time.Duration, fn func(ctx context.Context, q *Tx) error) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	conn, err := db.r.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: connect: %w", err)
+	}
+	defer conn.Close()
+	var opts *sql.TxOptions
+	if db.dialect == Postgres {
+		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	sqlTx, err := conn.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: begin read-only: %w", err)
+	}
+	defer sqlTx.Rollback()
+	if db.dialect == Postgres {
+		ms := timeout.Milliseconds()
+		if ms < 1 {
+			ms = 1
+		}
+		if _, err := sqlTx.ExecContext(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", ms)); err != nil {
+			return fmt.Errorf("store: statement timeout: %w", err)
+		}
+	}
+	return fn(ctx, &Tx{tx: sqlTx, conn: conn, dialect: db.dialect})
+}

@@ -18,7 +18,8 @@ import type { Component } from 'vue'
 import { markRaw } from 'vue'
 import { HomeFilled, Setting, OfficeBuilding, User, Key, Document, Tickets, DataLine, List, Upload, DataAnalysis } from '@element-plus/icons-vue'
 import { Collection, ScaleToOriginal, Notebook, Bell } from '@element-plus/icons-vue'
-import { View, Lock } from '@element-plus/icons-vue'
+import { View, Lock, Coin } from '@element-plus/icons-vue'
+import { Cpu, Search, Histogram, Checked } from '@element-plus/icons-vue'
 import { hasPerm } from './session'
 
 export interface MenuEntry {
@@ -44,8 +45,21 @@ export const menu: MenuEntry[] = [
       { name: 'measures', title: '行政强制', icon: markRaw(Lock), perm: 'record.read' },
       { name: 'quality', title: '数据质量', icon: markRaw(DataAnalysis), perm: 'record.read' },
       { name: 'imports', title: '数据导入', icon: markRaw(Upload), perm: 'record.import' },
+      { name: 'datasets', title: '参考数据集', icon: markRaw(Coin), perm: 'dataset.read' },
     ],
   },
+  {
+    name: 'supervision',
+    title: '监督模型',
+    icon: markRaw(Cpu),
+    perm: 'model.read',
+    children: [
+      { name: 'models', title: '模型目录', icon: markRaw(Cpu), perm: 'model.read' },
+      { name: 'leads', title: '线索研判', icon: markRaw(Search), perm: 'lead.read' },
+      { name: 'analyst', title: '数据分析', icon: markRaw(Histogram), perm: 'model.analyst' },
+    ],
+  },
+  { name: 'selfcheck', title: '单位自查', icon: markRaw(Checked), perm: 'model.selfcheck' },
   {
     name: 'reference',
     title: '参考资料',

@@ -254,3 +254,151 @@ export interface AgencyQuality {
   rejected_rows: number
   months: { month: string; count: number }[]
 }
+
+// ---- supervision models, leads, analyst mode, self-check (issue 4) ----
+
+export interface LegalRef { statute: string; article: string }
+
+export interface ModelParam {
+  name: string
+  label: string
+  type: 'money' | 'int' | 'days' | 'text' | 'date'
+  default: unknown
+  value: unknown
+  min: number | null
+  max: number | null
+  note: string
+}
+
+export interface Precision { leads: number; confirmed: number; dismissed: number; precision: number | null }
+
+export interface ModelRun {
+  id: number
+  run_group: string
+  model_id: string
+  model_name: string
+  model_version: number
+  mode: 'run' | 'selfcheck'
+  agency_id: number | null
+  trigger: string
+  actor: string
+  as_of: string
+  status: 'running' | 'done' | 'failed' | 'skipped'
+  started_at: string
+  finished_at: string | null
+  duration_ms: number
+  rows_scanned: number
+  hits: number
+  new_leads: number
+  changed_leads: number
+  reopened_leads: number
+  error: string
+}
+
+export interface SupervisionModel {
+  id: string
+  number: number
+  title: string
+  name: string
+  description: string
+  domain: string
+  severity: 'low' | 'medium' | 'high'
+  target: string
+  legal_basis: LegalRef[]
+  legal: string
+  dataset: string
+  enabled: boolean
+  schedule: string
+  next_run_at: string | null
+  model_version: number
+  spec_version: number
+  builtin: boolean
+  updated_at: string
+  params: ModelParam[]
+  precision: Precision
+  last_run: ModelRun | null
+  hit_history: number[]
+}
+
+export interface SpecErrorDetails { where: string; message: string }
+
+export interface ModelVersion { version: number; spec: string; params: Record<string, unknown>; note: string; actor: string; created_at: string }
+
+export interface SupervisionModelDetail extends SupervisionModel {
+  spec_text: string
+  sql: string
+  compile_error: SpecErrorDetails | null
+  versions: ModelVersion[]
+  runs: ModelRun[]
+}
+
+export interface ModelValidation { ok: boolean; error: SpecErrorDetails | null; sql: string; id: string }
+
+export interface Backtest {
+  total: number
+  months: { month: string; hits: number }[]
+  agencies: { agency_id: number | null; agency_name: string; hits: number }[]
+  sql: string
+  as_of: string
+  elapsed_ms: number
+}
+
+export interface RunStarted { run_group: string; total: number; as_of: string }
+
+export interface RunList {
+  items: ModelRun[]
+  total: number
+  done: number
+  running: boolean
+  hits: number
+  new_leads: number
+  current: string
+}
+
+export interface EvidenceItem { key: string; label: string; type: string; value: unknown }
+
+export interface Lead {
+  id: number
+  source: 'model' | 'manual' | 'transfer'
+  model_id: string
+  model_name: string
+  model_version: number
+  subject_key: string
+  agency_id: number | null
+  agency_name: string
+  title: string
+  severity: 'low' | 'medium' | 'high'
+  event_date: string | null
+  status: 'new' | 'confirmed' | 'dismissed'
+  status_note: string
+  triaged_at: string | null
+  reopened: number
+  detected_at: string
+  updated_at: string
+  evidence: EvidenceItem[]
+}
+
+export interface LeadDetail extends Lead {
+  rule: string
+  legal_basis: string
+  legal_refs: LegalRef[]
+  description: string
+  target: string
+  history: { seq: number; status: string; model_version: number; replaced_at: string; evidence: EvidenceItem[] }[]
+}
+
+export interface LeadList { items: Lead[]; total: number; page: number; limit: number }
+
+export interface AnalystResult { columns: string[]; rows: unknown[][]; truncated: boolean; elapsed_ms: number }
+
+export interface AnalystTable { table: string; dataset: string; label: string; columns: { name: string; label: string; type: string }[] }
+
+export interface SelfCheckResult {
+  model_id: string
+  model_name: string
+  subject_key: string
+  title: string
+  evidence: EvidenceItem[]
+  event_date: string | null
+  detected_at: string
+}
