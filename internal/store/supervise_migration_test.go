@@ -38,3 +38,18 @@ func init() {
 		}
 	}
 }
+
+// migration 11: indexes only; a penalty row still inserts and every index
+// exists.
+func init() {
+	migrationChecks[11] = func(ctx context.Context, t *testing.T, db *store.DB) {
+		q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'penalties_%'`
+		if db.Dialect() == store.Postgres {
+			q = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE 'penalties_%'`
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, q).Scan(&n); err != nil || n < 16 {
+			t.Fatalf("penalty indexes: n=%d err=%v", n, err)
+		}
+	}
+}

@@ -52,7 +52,14 @@ func BenchmarkCatalogue(b *testing.B) {
 			if _, err := demo.SeedDatasets(ctx, db, demo.DefaultSeed, demo.RecordsToday, dataset.RowsImporter(db, &auth.Principal{Username: "bench", Role: admin})); err != nil {
 				b.Fatal(err)
 			}
-			b.Logf("%s: %d penalties and the demo datasets loaded in %v", d, n, time.Since(start).Round(time.Second))
+			if d == store.Postgres {
+				// The steady state autovacuum reaches after a bulk load:
+				// statistics and the visibility map (index-only scans).
+				if _, err := db.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			fmt.Printf("%s: %d penalties and the demo datasets loaded in %v\n", d, n, time.Since(start).Round(time.Second))
 			var last []supervise.RunRecord
 			b.ResetTimer()
 			for b.Loop() {
@@ -100,7 +107,7 @@ func BenchmarkCatalogue(b *testing.B) {
 				total += r.DurationMS
 			}
 			fmt.Fprintf(&sb, "%-36s %8d\n", "total (last run)", total)
-			b.Log(sb.String())
+			fmt.Println(sb.String()) // b.Log truncates long output
 		})
 	}
 }

@@ -159,6 +159,9 @@ func (e *Engine) Run(ctx context.Context, req RunRequest) ([]RunRecord, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := e.statistics(ctx); err != nil {
+		return nil, err
+	}
 	lookup, err := e.Lookup(ctx)
 	if err != nil {
 		return nil, err
@@ -190,11 +193,12 @@ func (e *Engine) Run(ctx context.Context, req RunRequest) ([]RunRecord, error) {
 	if req.Started != nil {
 		req.Started(req.Group, len(recs))
 	}
+	scans := map[string]int64{}
 	for i := range recs {
 		m := models[i]
 		r := &recs[i]
 		start := time.Now()
-		err := e.runOne(ctx, m, lookup, req, r)
+		err := e.runOne(ctx, m, lookup, req, r, scans)
 		r.DurationMS = time.Since(start).Milliseconds()
 		fin := e.now().Unix()
 		r.FinishedAt = &fin
@@ -218,6 +222,32 @@ func (e *Engine) Run(ctx context.Context, req RunRequest) ([]RunRecord, error) {
 		}
 	}
 	return recs, nil
+}
+
+// sqliteModelIndexes are the partial indexes of migration 0011 whose
+// statistics SQLite needs to prefer them: without any, its planner takes a
+// range on penalties_fine (fine_fen > 0, nearly every row) over
+// penalties_unpaid (2.8 s instead of 20 ms at a million rows). Only these
+// indexes are analysed — a sampled ANALYZE of each costs milliseconds — so the
+// search plans of internal/enforce, made for a statistics-free SQLite, stay
+// as they are.
+var sqliteModelIndexes = []string{"penalties_unpaid", "penalties_served_later", "penalties_court_applied",
+	"penalties_surcharged", "penalties_simple", "penalties_no_hearing", "penalties_no_remedy"}
+
+// statistics refreshes the planner statistics the models' plans depend on.
+func (e *Engine) statistics(ctx context.Context) error {
+	if e.DB.Dialect() != store.SQLite {
+		return nil // PostgreSQL: autovacuum, and ANALYZE after big imports
+	}
+	if _, err := e.DB.ExecContext(ctx, "PRAGMA analysis_limit = 1000"); err != nil {
+		return fmt.Errorf("supervise: statistics: %w", err)
+	}
+	for _, ix := range sqliteModelIndexes {
+		if _, err := e.DB.ExecContext(ctx, "ANALYZE "+ix); err != nil {
+			return fmt.Errorf("supervise: statistics of %s: %w", ix, err)
+		}
+	}
+	return nil
 }
 
 // runErrorText turns a model failure into the text shown on its run.
@@ -290,7 +320,20 @@ func (e *Engine) release(ctx context.Context, key, holder string) {
 	_, _ = e.DB.ExecContext(context.WithoutCancel(ctx), `DELETE FROM model_leases WHERE model_id = ? AND holder = ?`, key, holder)
 }
 
-func (e *Engine) runOne(ctx context.Context, m Model, lookup Lookup, req RunRequest, r *RunRecord) error {
+// noJIT turns PostgreSQL's JIT compilation off for the transaction: on a
+// model's one-off statement it costs 30–40 ms of compilation and saves
+// nothing (measured at a million penalties, docs/benchmarks.md).
+func noJIT(ctx context.Context, tx *store.Tx) error {
+	if tx.Dialect() != store.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off"); err != nil {
+		return fmt.Errorf("supervise: jit off: %w", err)
+	}
+	return nil
+}
+
+func (e *Engine) runOne(ctx context.Context, m Model, lookup Lookup, req RunRequest, r *RunRecord, scans map[string]int64) error {
 	// Agency narrows the run to the hits concerning one org: a self-check,
 	// or a run over one agency's data (leads as usual).
 	own := req.Agency
@@ -311,11 +354,21 @@ func (e *Engine) runOne(ctx context.Context, m Model, lookup Lookup, req RunRequ
 		return errLeaseHeld
 	}
 	defer e.release(ctx, key, holder)
-	if err := e.DB.QueryRowContext(ctx, c.Scan).Scan(&r.RowsScanned); err != nil {
-		return fmt.Errorf("count rows: %w", err)
+	// Rows scanned: the primary dataset's rows in scope, counted once per run
+	// and dataset (most models read penalties).
+	if n, ok := scans[c.Scan]; ok {
+		r.RowsScanned = n
+	} else {
+		if err := e.DB.QueryRowContext(ctx, c.Scan).Scan(&r.RowsScanned); err != nil {
+			return fmt.Errorf("count rows: %w", err)
+		}
+		scans[c.Scan] = r.RowsScanned
 	}
 	now := e.now().Unix()
 	return e.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := noJIT(ctx, tx); err != nil {
+			return err
+		}
 		if req.Mode == ModeSelfCheck {
 			return e.selfCheck(ctx, tx, m, c, req.Agency, r, now)
 		}

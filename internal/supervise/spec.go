@@ -105,7 +105,9 @@ type Measure struct {
 //   - any / all / not: boolean combinations;
 //   - exists / not_exists: a sub-query over a dataset with its own where,
 //     which may refer to the outer aliases;
-//   - age_below: the person of a resident ID was younger than N years at a date.
+//   - age_below: the person of a resident ID was younger than N years at a date;
+//   - within: a date in (after, until];
+//   - duplicate: another row of the primary dataset shares the key values.
 type Cond struct {
 	Col   string `yaml:"col,omitempty" json:"col,omitempty"`
 	Op    string `yaml:"op,omitempty" json:"op,omitempty"`
@@ -125,6 +127,18 @@ type Cond struct {
 	NotExists *SubQuery  `yaml:"not_exists,omitempty" json:"not_exists,omitempty"`
 	AgeBelow  *AgeBelow  `yaml:"age_below,omitempty" json:"age_below,omitempty"`
 	Between   *DateRange `yaml:"within,omitempty" json:"within,omitempty"`
+	Duplicate *Duplicate `yaml:"duplicate,omitempty" json:"duplicate,omitempty"`
+}
+
+// Duplicate holds when another row of the primary dataset has the same
+// values in Keys (all non-empty), among the rows passing Where (written with
+// alias As). It compiles to one windowed pass — COUNT(*) OVER (PARTITION BY
+// keys) — instead of a probe per row, which is what makes "the same act
+// fined twice" cheap on a million penalties.
+type Duplicate struct {
+	As    string   `yaml:"as" json:"as"`
+	Keys  []string `yaml:"keys" json:"keys"`
+	Where []Cond   `yaml:"where,omitempty" json:"where,omitempty"`
 }
 
 // SubQuery is the body of exists / not_exists.
