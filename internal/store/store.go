@@ -340,7 +340,12 @@ func ContainsLike(col, text string) (string, any) {
 // statement_timeout, SQLite runs on the query_only reader pool and is
 // interrupted when the deadline passes (fn must use the context it is given). For queries written by people
 // (analyst mode), never for the platform's own reads.
-func (db *DB) ReadOnly(ctx context.Context, timeout time.Duration, fn func(ctx context.Context, q *Tx) error) error {
+//
+// On SQLite, allowRead (when not nil) is also enforced by the engine itself:
+// an authorizer on the connection refuses to compile a statement that reads
+// a table allowRead refuses, or that does anything but select, read, call a
+// function or run a recursive query.
+func (db *DB) ReadOnly(ctx context.Context, timeout time.Duration, allowRead func(table string) bool, fn func(ctx context.Context, q *Tx) error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	conn, err := db.r.Conn(ctx)
@@ -348,6 +353,14 @@ func (db *DB) ReadOnly(ctx context.Context, timeout time.Duration, fn func(ctx c
 		return fmt.Errorf("store: connect: %w", err)
 	}
 	defer conn.Close()
+	if db.dialect == SQLite && allowRead != nil {
+		if err := setAuthorizer(conn, readOnlyAuthorizer(allowRead)); err != nil {
+			return err
+		}
+		// Removed before the connection goes back to the pool (deferred
+		// calls run in reverse: after the rollback below, before Close).
+		defer setAuthorizer(conn, nil)
+	}
 	var opts *sql.TxOptions
 	if db.dialect == Postgres {
 		opts = &sql.TxOptions{ReadOnly: true}
@@ -367,4 +380,39 @@ func (db *DB) ReadOnly(ctx context.Context, timeout time.Duration, fn func(ctx c
 		}
 	}
 	return fn(ctx, &Tx{tx: sqlTx, conn: conn, dialect: db.dialect})
+}
+
+// readOnlyAuthorizer allows reading the tables allowRead accepts, functions,
+// recursive queries and the transaction around them; nothing else.
+func readOnlyAuthorizer(allowRead func(table string) bool) sqlite.AuthorizerFn {
+	return func(action sqlite.AuthorizerActionCode, arg1, arg2, _, _ string) sqlite.AuthorizerReturnCode {
+		switch action {
+		case sqlite.AuthSelect, sqlite.AuthRecursive, sqlite.AuthTransaction:
+			return sqlite.AuthorizerOK
+		case sqlite.AuthFunction:
+			if arg2 == "load_extension" {
+				return sqlite.AuthorizerDeny
+			}
+			return sqlite.AuthorizerOK
+		case sqlite.AuthRead:
+			if allowRead(arg1) {
+				return sqlite.AuthorizerOK
+			}
+		}
+		return sqlite.AuthorizerDeny
+	}
+}
+
+func setAuthorizer(conn *sql.Conn, fn sqlite.AuthorizerFn) error {
+	err := conn.Raw(func(dc any) error {
+		reg, ok := dc.(sqlite.AuthorizerRegisterer)
+		if !ok {
+			return errors.New("store: the SQLite driver offers no authorizer")
+		}
+		return reg.RegisterAuthorizer(fn)
+	})
+	if err != nil {
+		return fmt.Errorf("store: authorizer: %w", err)
+	}
+	return nil
 }

@@ -241,7 +241,21 @@ func (e *Engine) Analyst(ctx context.Context, q string, lim AnalystLimits) (*Ana
 	q = strings.TrimRight(strings.TrimSpace(q), ";")
 	res := &AnalystResult{Rows: [][]any{}}
 	start := time.Now()
-	err = e.DB.ReadOnly(ctx, lim.Timeout, func(ctx context.Context, tx *store.Tx) error {
+	allowed := map[string]bool{"calendar_days": true}
+	for _, t := range tables {
+		allowed[strings.ToLower(t)] = true
+	}
+	isTable := map[string]bool{}
+	for _, t := range all {
+		isTable[strings.ToLower(t)] = true
+	}
+	// SQLite presents reads of a WITH query's names too: those are not
+	// tables and are allowed; a real table must be a dataset's.
+	allowRead := func(table string) bool {
+		t := strings.ToLower(table)
+		return allowed[t] || (!isTable[t] && !strings.HasPrefix(t, "sqlite_"))
+	}
+	err = e.DB.ReadOnly(ctx, lim.Timeout, allowRead, func(ctx context.Context, tx *store.Tx) error {
 		rows, err := tx.QueryContext(ctx, q)
 		if err != nil {
 			return err

@@ -164,6 +164,9 @@ func (c *compiler) resolveParams() error {
 				return specErr("params."+p.Name, "参数「%s」须为整数，当前为 %v", p.Label, v)
 			}
 			if p.Min != nil && n < *p.Min || p.Max != nil && n > *p.Max {
+				if p.Type == ParamMoney { // shown and entered in yuan
+					return specErr("params."+p.Name, "参数「%s」的值 %s 元超出允许范围 %s", p.Label, yuanText(n), bounds(p))
+				}
 				return specErr("params."+p.Name, "参数「%s」的值 %d 超出允许范围 %s", p.Label, n, bounds(p))
 			}
 			pv.num = n
@@ -194,13 +197,30 @@ func (c *compiler) resolveParams() error {
 
 func bounds(p Param) string {
 	lo, hi := "-∞", "+∞"
+	format := func(n int64) string { return strconv.FormatInt(n, 10) }
+	unit := ""
+	if p.Type == ParamMoney {
+		format, unit = yuanText, " 元"
+	}
 	if p.Min != nil {
-		lo = strconv.FormatInt(*p.Min, 10)
+		lo = format(*p.Min)
 	}
 	if p.Max != nil {
-		hi = strconv.FormatInt(*p.Max, 10)
+		hi = format(*p.Max)
 	}
-	return "[" + lo + ", " + hi + "]"
+	return "[" + lo + ", " + hi + "]" + unit
+}
+
+// yuanText renders fen as yuan: 20000 → "200", 20001 → "200.01".
+func yuanText(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	if fen%100 == 0 {
+		return sign + strconv.FormatInt(fen/100, 10)
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }
 
 // toInt accepts the integer forms YAML and JSON produce.

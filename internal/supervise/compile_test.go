@@ -93,7 +93,7 @@ func TestCompileRefusals(t *testing.T) {
 		{name: "UnknownColumn", from: "p.fine_fen, op", to: "p.fine_yuan, op", where: "where[0].col", msg: "没有列「fine_yuan」"},
 		{name: "UnknownDataset", from: "dataset: penalties", to: "dataset: penalty", where: "from.dataset", msg: "数据集「penalty」不存在"},
 		{name: "IncompatibleJoin", from: `{col: p.fine_fen, op: ">", param: limit}`, to: `{col: p.fine_fen, op: "=", ref: p.decision_date}`, where: "where[0]", msg: "类型不兼容"},
-		{name: "ParamOutOfBounds", params: map[string]any{"limit": 200000}, where: "params.limit", msg: "超出允许范围 [0, 100000]"},
+		{name: "ParamOutOfBounds", params: map[string]any{"limit": 200000}, where: "params.limit", msg: "超出允许范围 [0, 1000] 元"},
 		{name: "UnknownParam", params: map[string]any{"limt": 1}, where: "params.limt", msg: "没有参数"},
 		{name: "BadOperator", from: `op: ">"`, to: `op: "=="`, where: "where[0].op", msg: "比较运算符"},
 		{name: "NoLegalBasis", from: "legal_basis: [{statute: 中华人民共和国行政处罚法, article: 第五十一条}]", to: "legal_basis: []", where: "legal_basis", msg: "法律依据"},
