@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -150,26 +149,11 @@ func (s *Server) importDataset(w http.ResponseWriter, r *http.Request, p *auth.P
 	if k.Enforcement {
 		return apperr.New("validation_failed", fmt.Sprintf("“%s”是执法数据，请在“执法数据导入”中导入", k.Label))
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return apperr.New("body_too_large", fmt.Sprintf("文件过大，单个文件不能超过 %d MB；更大的文件请拆分，或由管理员用命令行 xingjian dataset import 导入", s.cfg.MaxUpload>>20))
-		}
-		return apperr.Wrap(err, "unsupported_media_type", "请以 multipart/form-data 上传文件（字段名 file）")
-	}
-	defer r.MultipartForm.RemoveAll()
-	f, fh, err := r.FormFile("file")
+	f, fh, agencyID, done, err := s.uploadForm(w, r, p, "xingjian dataset import")
 	if err != nil {
-		return apperr.New("validation_failed", "请选择要上传的文件（字段名 file）")
+		return err
 	}
-	defer f.Close()
-	agencyID := p.OrgID
-	if v := r.FormValue("agency_id"); v != "" {
-		if agencyID, err = strconv.ParseInt(v, 10, 64); err != nil || agencyID <= 0 {
-			return apperr.New("validation_failed", "agency_id 须为机构编号")
-		}
-	}
+	defer done()
 	in := dataset.FileImport{AgencyID: agencyID, FileName: fh.Filename, Size: fh.Size}
 	switch r.FormValue("async") {
 	case "", "false", "0":

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"strconv"
@@ -36,26 +37,11 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if !p.Can(auth.PermRecordImport) {
 		return apperr.Forbidden()
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return apperr.New("body_too_large", fmt.Sprintf("文件过大，单个文件不能超过 %d MB；更大的文件请拆分，或由管理员用命令行 xingjian import 导入", s.cfg.MaxUpload>>20))
-		}
-		return apperr.Wrap(err, "unsupported_media_type", "请以 multipart/form-data 上传文件（字段名 file）")
-	}
-	defer r.MultipartForm.RemoveAll()
-	f, fh, err := r.FormFile("file")
+	f, fh, agencyID, done, err := s.uploadForm(w, r, p, "xingjian import")
 	if err != nil {
-		return apperr.New("validation_failed", "请选择要上传的文件（字段名 file）")
+		return err
 	}
-	defer f.Close()
-	agencyID := p.OrgID
-	if v := r.FormValue("agency_id"); v != "" {
-		if agencyID, err = strconv.ParseInt(v, 10, 64); err != nil || agencyID <= 0 {
-			return apperr.New("validation_failed", "agency_id 须为机构编号")
-		}
-	}
+	defer done()
 	kind := r.FormValue("kind")
 	if kind == "" {
 		kind = enforce.KindPenalty
@@ -421,4 +407,36 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": views, "total": total, "total_capped": enforce.TotalCapped(total), "next_cursor": next})
 	return nil
+}
+
+// uploadForm reads a multipart upload — the file in field "file", the
+// importing org in the optional "agency_id" (default: the caller's org) —
+// within MaxUpload; cli names the command that takes larger files. done
+// closes the file and removes the form's temporary files.
+func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, cli string) (multipart.File, *multipart.FileHeader, int64, func(), error) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, nil, 0, nil, apperr.New("body_too_large", fmt.Sprintf("文件过大，单个文件不能超过 %d MB；更大的文件请拆分，或由管理员用命令行 %s 导入", s.cfg.MaxUpload>>20, cli))
+		}
+		return nil, nil, 0, nil, apperr.Wrap(err, "unsupported_media_type", "请以 multipart/form-data 上传文件（字段名 file）")
+	}
+	f, fh, err := r.FormFile("file")
+	if err != nil {
+		_ = r.MultipartForm.RemoveAll()
+		return nil, nil, 0, nil, apperr.New("validation_failed", "请选择要上传的文件（字段名 file）")
+	}
+	done := func() {
+		f.Close()
+		_ = r.MultipartForm.RemoveAll()
+	}
+	agencyID := p.OrgID
+	if v := r.FormValue("agency_id"); v != "" {
+		if agencyID, err = strconv.ParseInt(v, 10, 64); err != nil || agencyID <= 0 {
+			done()
+			return nil, nil, 0, nil, apperr.New("validation_failed", "agency_id 须为机构编号")
+		}
+	}
+	return f, fh, agencyID, done, nil
 }
