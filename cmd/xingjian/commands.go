@@ -16,6 +16,7 @@ import (
 
 	"github.com/xingjian/xingjian/internal/audit"
 	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/casework"
 	"github.com/xingjian/xingjian/internal/dataset"
 	"github.com/xingjian/xingjian/internal/demo"
 	"github.com/xingjian/xingjian/internal/directory"
@@ -60,6 +61,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	secure := fs.Bool("secure-cookie", false, "会话 Cookie 仅经 HTTPS 发送（部署在 TLS 之后时开启）")
 	trustProxy := fs.Bool("trust-proxy", false, "信任反向代理的 X-Forwarded-For 头")
 	logLevel := fs.String("log-level", "info", "日志级别 debug|info|warn|error")
+	clockOffset := fs.Duration("clock-offset", envDuration("XJ_CLOCK_OFFSET"), "仅用于培训和测试：办案时钟相对系统时间的偏移（如 1560h），用来演示期限届满和提醒")
 	if err := parse(fs, args); err != nil {
 		return helpOK(err)
 	}
@@ -102,14 +104,24 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return fmt.Errorf("注入演示参考数据集失败: %w", err)
 			}
 			log.Info("demo reference datasets seeded", "tables", len(ds.Tables))
+			cw, err := demo.SeedCasework(ctx, db, time.Now())
+			if err != nil {
+				return fmt.Errorf("注入演示办案数据失败: %w", err)
+			}
+			log.Info("demo casework seeded", "cases", cw.Cases, "suggestions", cw.Suggestions)
 		case created:
 			log.Info("demo district seeded", "district", demo.District, "password", "demo")
 		}
 	}
 	authSvc := auth.NewService(db)
 	engine := supervise.NewEngine(db, dataset.NewRegistry(db))
+	cases := casework.New(db)
+	if off := *clockOffset; off != 0 {
+		log.Warn("casework clock is offset (training/test only)", "offset", off.String())
+		cases.Now = func() time.Time { return time.Now().Add(off) }
+	}
 	srv := httpapi.New(httpapi.Config{DB: db, Auth: authSvc, Dir: directory.New(db), Log: log, Version: version,
-		UI: webui.Handler(), SecureCookie: *secure, TrustProxy: *trustProxy, Models: engine})
+		UI: webui.Handler(), SecureCookie: *secure, TrustProxy: *trustProxy, Models: engine, Casework: cases})
 	hs := &http.Server{Addr: *addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", *addr)
@@ -120,6 +132,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Scheduled models (cron per model, Asia/Shanghai); a lease in the
 	// database keeps replicas from running the same model twice.
 	go engine.Scheduler(ctx, time.Minute, func(err error) { log.Warn("scheduled model run failed", "err", err) })
+	// Reply-deadline reminders (D-7, D-1, due day, overdue); each is written
+	// once whichever replica gets there first.
+	go cases.Sweeper(ctx, time.Hour, log)
 	log.Info("xingjian serving", "addr", "http://"+ln.Addr().String(), "database", db.Where, "version", version, "ui_built", webui.Built())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // deadlines are in Asia/Shanghai even where the OS has no zoneinfo
 )
 
@@ -133,3 +134,12 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 var errHelp = errors.New("help shown")
+
+// envDuration reads a duration from the environment (0 when unset or bad).
+func envDuration(name string) time.Duration {
+	d, err := time.ParseDuration(os.Getenv(name))
+	if err != nil {
+		return 0
+	}
+	return d
+}

@@ -31,15 +31,16 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
  * Start `xingjian serve --addr 127.0.0.1:<port> --data <tmp> --demo` and wait
  * until GET /readyz answers 200. Returns { url, stop(), log() }.
  */
-export async function startServer({ timeoutMs = 90_000 } = {}) {
+export async function startServer({ timeoutMs = 90_000, dataDir: reuse, env = {} } = {}) {
   const bin = serverBinary()
   if (!existsSync(bin)) throw new Error(`server binary not found: ${bin} (build it with "make build" or set XJ_BIN)`)
   const port = await freePort()
-  const dataDir = mkdtempSync(join(tmpdir(), 'xj-e2e-'))
+  // A restart (e.g. with the casework clock moved on) reuses the data dir.
+  const dataDir = reuse ?? mkdtempSync(join(tmpdir(), 'xj-e2e-'))
   const logPath = join(dataDir, 'server.log')
   const logFd = openSync(logPath, 'a')
   const args = ['serve', '--addr', `127.0.0.1:${port}`, '--data', dataDir, '--demo']
-  const child = spawn(bin, args, { stdio: ['ignore', logFd, logFd], env: { ...process.env } })
+  const child = spawn(bin, args, { stdio: ['ignore', logFd, logFd], env: { ...process.env, ...env } })
   let exited = null
   child.on('exit', (code, signal) => { exited = { code, signal } })
 
@@ -61,13 +62,14 @@ export async function startServer({ timeoutMs = 90_000 } = {}) {
     await sleep(200)
   }
 
-  async function stop() {
+  /** Stop the server; keepData leaves the data dir for a restart. */
+  async function stop({ keepData = false } = {}) {
     if (!exited) {
       child.kill('SIGTERM')
       for (let i = 0; i < 50 && !exited; i++) await sleep(100)
       if (!exited) child.kill('SIGKILL')
     }
-    if (!process.env.XJ_E2E_KEEP) rmSync(dataDir, { recursive: true, force: true })
+    if (!keepData && !process.env.XJ_E2E_KEEP) rmSync(dataDir, { recursive: true, force: true })
   }
   return { url, dataDir, stop, log }
 }

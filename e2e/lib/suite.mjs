@@ -51,6 +51,18 @@ export function browserSuite({ timeout = 20_000, server: serverOptions } = {}) {
     await running?.stop()
   })
 
+  /**
+   * Restart the server on the same data with extra environment, e.g.
+   * { XJ_CLOCK_OFFSET: '1560h' } to move the casework clock on. Sessions
+   * live in the database, so signed-in pages stay signed in; the URL (port)
+   * changes, so pages navigate with server.url afterwards.
+   */
+  async function restart(env = {}) {
+    const dataDir = running.dataDir
+    await running.stop({ keepData: true })
+    running = await startServer({ ...serverOptions, dataDir, env })
+  }
+
   /** A new page in its own context (own cookies), with error/foreign-request tracking. */
   async function openPage() {
     const context = await newContext(browser, foreign)
@@ -90,6 +102,7 @@ export function browserSuite({ timeout = 20_000, server: serverOptions } = {}) {
     login,
     loginOk,
     assertClean,
+    restart,
   }
 }
 

@@ -46,6 +46,7 @@ var status = map[string]int{
 	"not_found":              http.StatusNotFound,
 	"method_not_allowed":     http.StatusMethodNotAllowed,
 	"conflict":               http.StatusConflict,
+	"invalid_transition":     http.StatusConflict, // an action not allowed from the object's current state
 	"duplicate":              http.StatusConflict,
 	"body_too_large":         http.StatusRequestEntityTooLarge,
 	"unsupported_media_type": http.StatusUnsupportedMediaType,

@@ -166,8 +166,17 @@ func TestRolePermissions(t *testing.T) {
 		auth.PermModelManage:     {"admin", "prosecutor", "dept_head"},
 		auth.PermModelAnalyst:    {"admin", "prosecutor", "dept_head"},
 		auth.PermLeadRead:        {"admin", "prosecutor", "dept_head", "chief"},
-		auth.PermLeadTriage:      {"prosecutor", "dept_head"},
+		auth.PermLeadTriage:      {"prosecutor", "dept_head", "chief"},
 		auth.PermSelfCheck:       {"agency_liaison"},
+		// Casework (issue 5).
+		auth.PermCaseRead:          {"prosecutor", "dept_head", "chief"},
+		auth.PermCaseHandle:        {"prosecutor", "dept_head", "chief"},
+		auth.PermSuggestionApprove: {"dept_head", "chief"},
+		auth.PermEscalationApprove: {"chief"},
+		auth.PermSuggestionReply:   {"agency_liaison", "court_liaison"},
+		auth.PermEscalationHandle:  {"justice_officer"},
+		auth.PermCaseworkStats:     {"prosecutor", "dept_head", "chief", "leader"},
+		auth.PermCaseworkConfigure: {"admin", "chief"},
 	}
 	for perm, roles := range want {
 		t.Run(perm, func(t *testing.T) {

@@ -95,6 +95,28 @@ const (
 	// PermSelfCheck lets an agency liaison run the catalogue over its own
 	// org's data (以我管促都管); results stay with that org.
 	PermSelfCheck = "model.selfcheck"
+	// PermCaseRead lets a person read the procuratorate's cases and every
+	// suggestion it issued.
+	PermCaseRead = "case.read"
+	// PermCaseHandle lets a person open and handle cases, draft, deliver and
+	// verify suggestions and request escalations.
+	PermCaseHandle = "case.handle"
+	// PermSuggestionApprove lets a person approve suggestions where the
+	// approval rule names their role (a chief approves anything).
+	PermSuggestionApprove = "suggestion.approve"
+	// PermEscalationApprove lets a person approve escalations above the
+	// justice-bureau copy and decide objections (the chief prosecutor).
+	PermEscalationApprove = "escalation.approve"
+	// PermSuggestionReply lets a recipient (agency, court) read the
+	// suggestions addressed to its org, reply, object and report rectification.
+	PermSuggestionReply = "suggestion.reply"
+	// PermEscalationHandle lets a justice-bureau officer read the escalations
+	// copied to the bureau and record their handling.
+	PermEscalationHandle = "escalation.handle"
+	// PermCaseworkStats lets a person read the casework numbers.
+	PermCaseworkStats = "casework.stats"
+	// PermCaseworkConfigure lets a person change document and approval settings.
+	PermCaseworkConfigure = "casework.configure"
 )
 
 // Roles.
@@ -130,17 +152,20 @@ func with(extra ...string) []string { return append(append([]string{}, base...),
 // Roles is the role table, in display order.
 var Roles = []Role{
 	{RoleAdmin, "系统管理员", []string{KindProcuratorate}, with(PermOrgManage, PermUserRead, PermUserManage, PermTokenManage, PermAuditRead, PermRecordRead, PermRecordImport, PermReferenceManage, PermCaseManage,
-		PermDatasetRead, PermDatasetImport, PermDatasetManage, PermModelRead, PermModelRun, PermModelManage, PermModelAnalyst, PermLeadRead), true},
+		PermDatasetRead, PermDatasetImport, PermDatasetManage, PermModelRead, PermModelRun, PermModelManage, PermModelAnalyst, PermLeadRead, PermCaseworkConfigure), true},
 	{RoleProsecutor, "检察官", []string{KindProcuratorate}, with(PermRecordRead, PermReferenceManage, PermCaseManage,
-		PermDatasetRead, PermModelRead, PermModelRun, PermModelManage, PermModelAnalyst, PermLeadRead, PermLeadTriage), true},
+		PermDatasetRead, PermModelRead, PermModelRun, PermModelManage, PermModelAnalyst, PermLeadRead, PermLeadTriage,
+		PermCaseRead, PermCaseHandle, PermCaseworkStats), true},
 	{RoleDeptHead, "部门负责人", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead, PermCaseManage,
-		PermDatasetRead, PermModelRead, PermModelRun, PermModelManage, PermModelAnalyst, PermLeadRead, PermLeadTriage), true},
-	{RoleChief, "检察长", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead, PermCaseManage, PermDatasetRead, PermModelRead, PermLeadRead), true},
-	{RoleJusticeOfficer, "司法局工作人员", []string{KindJusticeBureau}, with(PermRecordRead, PermReferenceManage, PermCaseManage), true},
-	{RoleAgencyLiaison, "执法单位联络员", []string{KindAgency, KindTownGovernment}, with(PermTokenManage, PermRecordRead, PermRecordImport, PermReferenceManage, PermDatasetRead, PermDatasetImport, PermSelfCheck), false},
+		PermDatasetRead, PermModelRead, PermModelRun, PermModelManage, PermModelAnalyst, PermLeadRead, PermLeadTriage,
+		PermCaseRead, PermCaseHandle, PermSuggestionApprove, PermCaseworkStats), true},
+	{RoleChief, "检察长", []string{KindProcuratorate}, with(PermUserRead, PermRecordRead, PermCaseManage, PermDatasetRead, PermModelRead, PermLeadRead,
+		PermLeadTriage, PermCaseRead, PermCaseHandle, PermSuggestionApprove, PermEscalationApprove, PermCaseworkStats, PermCaseworkConfigure), true},
+	{RoleJusticeOfficer, "司法局工作人员", []string{KindJusticeBureau}, with(PermRecordRead, PermReferenceManage, PermCaseManage, PermEscalationHandle), true},
+	{RoleAgencyLiaison, "执法单位联络员", []string{KindAgency, KindTownGovernment}, with(PermTokenManage, PermRecordRead, PermRecordImport, PermReferenceManage, PermDatasetRead, PermDatasetImport, PermSelfCheck, PermSuggestionReply), false},
 	{RolePetitionLiaison, "信访局联络员", []string{KindPetitionBureau}, with(PermDatasetRead, PermDatasetImport), false},
-	{RoleCourtLiaison, "法院联络员", []string{KindCourt}, with(PermDatasetRead, PermDatasetImport), false},
-	{RoleLeader, "领导", []string{KindRuleOfLawOffice, KindProcuratorate}, with(), true},
+	{RoleCourtLiaison, "法院联络员", []string{KindCourt}, with(PermDatasetRead, PermDatasetImport, PermSuggestionReply), false},
+	{RoleLeader, "领导", []string{KindRuleOfLawOffice, KindProcuratorate}, with(PermCaseworkStats), true},
 }
 
 var agencySystem = Role{RoleAgencySystem, "执法单位系统接口", nil, []string{PermOrgRead, PermRecordPush}, false}

@@ -290,6 +290,9 @@ func TestAccessMatrix(t *testing.T) {
 		for k, v := range modelAccessRules(t, e, clients) {
 			rules[k] = v
 		}
+		for k, v := range caseworkAccessRules(t, e, clients) {
+			rules[k] = v
+		}
 
 		routes := routeTable()
 		seen := map[string]bool{}

@@ -16,6 +16,7 @@ import (
 	"github.com/xingjian/xingjian/internal/auth"
 	"github.com/xingjian/xingjian/internal/calendar"
 	"github.com/xingjian/xingjian/internal/calendar/caldb"
+	"github.com/xingjian/xingjian/internal/casework"
 	"github.com/xingjian/xingjian/internal/dataset"
 	"github.com/xingjian/xingjian/internal/demo"
 	"github.com/xingjian/xingjian/internal/directory"
@@ -46,7 +47,7 @@ func newEnv(t *testing.T, db *store.DB, configure ...func(*httpapi.Config)) *env
 	}
 	a := auth.NewService(db)
 	cfg := httpapi.Config{DB: db, Auth: a, Dir: directory.New(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test",
-		Models: newModelEngine(t, db)}
+		Models: newModelEngine(t, db), Casework: newCasework(db)}
 	for _, f := range configure {
 		f(&cfg)
 	}
@@ -62,6 +63,13 @@ func newEnv(t *testing.T, db *store.DB, configure ...func(*httpapi.Config)) *env
 // testNow is the model engine's clock in tests (the demo's "today" is
 // near it).
 var testNow = time.Date(2026, 11, 20, 10, 0, 0, 0, supervise.Shanghai)
+
+// newCasework is the casework service on the test clock.
+func newCasework(db *store.DB) *casework.Service {
+	svc := casework.New(db)
+	svc.Now = func() time.Time { return testNow }
+	return svc
+}
 
 // newModelEngine prepares db for supervision models as serve does: the
 // dataset tables, the working-day calendar and the built-in catalogue.

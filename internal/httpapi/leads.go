@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/xingjian/xingjian/internal/apperr"
 	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/casework"
 	"github.com/xingjian/xingjian/internal/supervise"
 )
 
@@ -37,6 +38,13 @@ type leadView struct {
 	DetectedAt   string         `json:"detected_at"`
 	UpdatedAt    string         `json:"updated_at"`
 	Evidence     []evidenceItem `json:"evidence"`
+	// Casework (issue 5).
+	AssigneeID    *int64 `json:"assignee_id"`
+	AssigneeName  string `json:"assignee_name"`
+	CaseID        *int64 `json:"case_id"`
+	CaseNo        string `json:"case_no"`
+	MergedInto    *int64 `json:"merged_into"`
+	DismissReason string `json:"dismiss_reason"`
 }
 
 type leadHistoryView struct {
@@ -63,7 +71,8 @@ func viewLead(l supervise.Lead, lb *labeller) leadView {
 	return leadView{ID: l.ID, Source: l.Source, ModelID: l.ModelID, ModelName: lb.title(l.ModelID), ModelVersion: l.ModelVersion,
 		SubjectKey: l.SubjectKey, AgencyID: l.AgencyID, AgencyName: l.AgencyName, Title: l.Title, Severity: l.Severity, EventDate: l.EventDate,
 		Status: l.Status, StatusNote: l.StatusNote, TriagedAt: secTSPtr(l.TriagedAt), Reopened: l.Reopened, DetectedAt: secTS(l.DetectedAt),
-		UpdatedAt: secTS(l.UpdatedAt), Evidence: lb.evidence(l.ModelID, l.Evidence)}
+		UpdatedAt: secTS(l.UpdatedAt), Evidence: lb.evidence(l.ModelID, l.Evidence),
+		AssigneeID: l.AssigneeID, AssigneeName: l.AssigneeName, CaseID: l.CaseID, CaseNo: l.CaseNo, MergedInto: l.MergedInto, DismissReason: l.DismissReason}
 }
 
 func (s *Server) leadDetail(ctx context.Context, e *supervise.Engine, id int64) (leadDetail, error) {
@@ -111,18 +120,26 @@ func (s *Server) listLeads(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if err != nil {
 		return err
 	}
-	switch st := q.Get("status"); st {
-	case "", supervise.LeadNew, supervise.LeadConfirmed, supervise.LeadDismissed:
-	default:
-		return apperr.New("validation_failed", "status 须为 new、confirmed 或 dismissed")
+	if st := q.Get("status"); st != "" && !codeIn(casework.LeadStatuses, st) {
+		return apperr.New("validation_failed", "status 须为 new、unsure、confirmed、dismissed 或 merged")
 	}
-	switch src := q.Get("source"); src {
-	case "", supervise.SourceModel, supervise.SourceManual, supervise.SourceTransfer:
+	if src := q.Get("source"); src != "" && !codeIn(casework.LeadSources, src) {
+		return apperr.New("validation_failed", "source 须为 model、manual、transfer、self_report、justice_notice、petition 或 court")
+	}
+	var assignee int64
+	switch v := q.Get("assignee"); v {
+	case "":
+	case "me":
+		assignee = p.UserID
+	case "none":
+		assignee = -1
 	default:
-		return apperr.New("validation_failed", "source 须为 model、manual 或 transfer")
+		if assignee, err = strconv.ParseInt(v, 10, 64); err != nil || assignee <= 0 {
+			return apperr.New("validation_failed", "assignee 须为用户编号、me 或 none")
+		}
 	}
 	total, ls, err := supervise.ListLeads(r.Context(), s.cfg.DB, supervise.LeadFilter{ModelID: q.Get("model"), Status: q.Get("status"),
-		Source: q.Get("source"), Agency: agency, Q: q.Get("q"), Limit: limit, Offset: offset})
+		Source: q.Get("source"), Agency: agency, Assignee: assignee, Q: q.Get("q"), Limit: limit, Offset: offset})
 	if err != nil {
 		return err
 	}
@@ -158,9 +175,13 @@ func (s *Server) getLead(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	return nil
 }
 
-type triageInput struct {
-	Status string `json:"status"`
-	Note   string `json:"note"`
+func codeIn(list []casework.Code, c string) bool {
+	for _, x := range list {
+		if x.Code == c {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) triageLead(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -175,12 +196,16 @@ func (s *Server) triageLead(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if err != nil {
 		return err
 	}
-	var in triageInput
+	var in casework.TriageInput
 	if _, err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if err := supervise.Triage(r.Context(), s.cfg.DB, p.Actor(), id, in.Status, strings.TrimSpace(in.Note), engineNow(e)); err != nil {
-		return modelError(err)
+	svc, err := s.casework()
+	if err != nil {
+		return err
+	}
+	if err := svc.TriageLead(r.Context(), p, id, in); err != nil {
+		return caseworkError(err, "线索")
 	}
 	d, err := s.leadDetail(r.Context(), e, id)
 	if err != nil {

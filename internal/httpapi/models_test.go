@@ -16,7 +16,7 @@ import (
 var (
 	modelReaders  = []string{"admin", "prosecutor", "depthead", "chief"}
 	modelManagers = []string{"admin", "prosecutor", "depthead"}
-	leadTriagers  = []string{"prosecutor", "depthead"}
+	leadTriagers  = []string{"prosecutor", "depthead", "chief"}
 )
 
 // userModelYAML is a small user model over penalties: simple-procedure
@@ -324,7 +324,7 @@ func exerciseModels(t *testing.T, e *env, expect func(what string, r response, s
 	if r.json()["status"] != "dismissed" || r.json()["status_note"] != "已于立案时更正" || r.json()["triaged_at"] == nil {
 		t.Errorf("dismissed lead: %s", r.body)
 	}
-	expect("triage as chief", chief.do("PATCH", fmt.Sprintf("/api/v1/leads/%d", id), map[string]any{"status": "confirmed"}), 403, "forbidden")
+	expect("triage as agency", agency.do("PATCH", fmt.Sprintf("/api/v1/leads/%d", id), map[string]any{"status": "confirmed"}), 403, "forbidden")
 	expect("triage missing", prosecutor.do("PATCH", "/api/v1/leads/99999999", map[string]any{"status": "confirmed"}), 404, "not_found")
 	if n := e.countRows("audit_log", "action = 'lead.triage' AND object_id = ?", fmt.Sprint(id)); n != 1 {
 		t.Errorf("triage audited %d times", n)

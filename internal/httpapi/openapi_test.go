@@ -753,6 +753,8 @@ func TestResponsesMatchDocument(t *testing.T) {
 		exerciseDatasets(t, e, expect)
 		// Supervision models, leads, analyst mode, self-check (issue 4).
 		exerciseModels(t, e, expect)
+		// Casework: cases, suggestions, escalations, notifications (issue 5).
+		exerciseCasework(t, e, expect)
 
 		// API paths the document does not name still answer a JSON error
 		// (the checker accepts 404 or 405 with an Error body).

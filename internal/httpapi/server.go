@@ -23,6 +23,7 @@ import (
 
 	"github.com/xingjian/xingjian/internal/apperr"
 	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/casework"
 	"github.com/xingjian/xingjian/internal/directory"
 	"github.com/xingjian/xingjian/internal/store"
 	"github.com/xingjian/xingjian/internal/supervise"
@@ -48,6 +49,9 @@ type Config struct {
 	// Models is the supervision-model engine (models.go, leads.go); nil
 	// answers those routes 503 unavailable.
 	Models *supervise.Engine
+	// Casework is the casework service (casework.go); nil answers those
+	// routes 503 unavailable.
+	Casework *casework.Service
 }
 
 // Server is the HTTP API.
@@ -99,6 +103,9 @@ func New(cfg Config) *Server {
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "xingjian_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"route"})
 	s.reg.MustRegister(s.reqs, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if cfg.Casework != nil && cfg.Casework.DescribeEvidence == nil {
+		cfg.Casework.DescribeEvidence = s.describeEvidence // drafts' facts use the models' labels
+	}
 
 	// paths knows every API path regardless of method, so that a wrong
 	// method on a known path answers 405 rather than 404.
@@ -223,6 +230,42 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/selfcheck", person, s.runSelfCheck},
 		{"GET", "/api/v1/selfcheck/results", person, s.listSelfCheckResults},
 		{"GET", "/api/v1/selfcheck/runs", person, s.listSelfCheckRuns},
+		{"POST", "/api/v1/selfcheck/report", person, s.cw("自查结果", s.selfReport)},
+		{"POST", "/api/v1/leads/assign", person, s.cw("线索", s.assignLeads)},
+		{"POST", "/api/v1/leads/{id}/confirm", person, s.cw("线索", s.confirmLead)},
+		{"POST", "/api/v1/leads/{id}/merge", person, s.cw("线索", s.mergeLead)},
+		{"GET", "/api/v1/casework/dictionaries", person, s.caseworkDicts},
+		{"GET", "/api/v1/casework/settings", person, s.cw("办案设置", s.getCaseworkSettings)},
+		{"PUT", "/api/v1/casework/settings", person, s.cw("办案设置", s.putCaseworkSettings)},
+		{"GET", "/api/v1/casework/stats", person, s.cw("统计", s.caseworkStats)},
+		{"GET", "/api/v1/casework/handlers", person, s.cw("承办人", s.caseHandlers)},
+		{"GET", "/api/v1/cases", person, s.cw("案件", s.listCaseworkCases)},
+		{"POST", "/api/v1/cases", person, s.cw("案件", s.createCaseworkCase)},
+		{"GET", "/api/v1/cases/{id}", person, s.cw("案件", s.getCaseworkCase)},
+		{"PATCH", "/api/v1/cases/{id}", person, s.cw("案件", s.updateCaseworkCase)},
+		{"POST", "/api/v1/cases/{id}/transitions", person, s.cw("案件", s.caseTransition)},
+		{"GET", "/api/v1/cases/{id}/events", person, s.cw("案件", s.caseEvents)},
+		{"POST", "/api/v1/cases/{id}/attachments", person, s.cw("案件", s.attachCase)},
+		{"POST", "/api/v1/cases/{id}/suggestions", person, s.cw("案件", s.createSuggestion)},
+		{"GET", "/api/v1/attachments/{id}", person, s.cw("附件", s.downloadAttachment)},
+		{"GET", "/api/v1/suggestions", person, s.cw("检察建议", s.listSuggestions)},
+		{"GET", "/api/v1/suggestions/{id}", person, s.cw("检察建议", s.getSuggestion)},
+		{"PATCH", "/api/v1/suggestions/{id}", person, s.cw("检察建议", s.updateSuggestion)},
+		{"POST", "/api/v1/suggestions/{id}/transitions", person, s.cw("检察建议", s.suggestionTransition)},
+		{"POST", "/api/v1/suggestions/{id}/reply", person, s.cw("检察建议", s.replySuggestion)},
+		{"POST", "/api/v1/suggestions/{id}/objection", person, s.cw("检察建议", s.objectSuggestion)},
+		{"POST", "/api/v1/suggestions/{id}/rectifications", person, s.cw("检察建议", s.reportRectification)},
+		{"POST", "/api/v1/suggestions/{id}/attachments", person, s.cw("检察建议", s.attachSuggestion)},
+		{"GET", "/api/v1/suggestions/{id}/document.docx", person, s.cw("检察建议文书", s.suggestionDocument)},
+		{"POST", "/api/v1/suggestions/{id}/escalations", person, s.cw("检察建议", s.escalateSuggestion)},
+		{"POST", "/api/v1/suggestions/{id}/convert", person, s.cw("检察建议", s.convertSuggestion)},
+		{"GET", "/api/v1/escalations", person, s.cw("升级督促", s.listEscalations)},
+		{"GET", "/api/v1/escalations/{id}", person, s.cw("升级督促", s.getEscalation)},
+		{"POST", "/api/v1/escalations/{id}/approve", person, s.cw("升级督促", s.approveEscalation)},
+		{"POST", "/api/v1/escalations/{id}/handling", person, s.cw("升级督促", s.handleEscalation)},
+		{"GET", "/api/v1/notifications", person, s.cw("消息", s.listNotifications)},
+		{"GET", "/api/v1/notifications/unread-count", person, s.cw("消息", s.unreadCount)},
+		{"POST", "/api/v1/notifications/read", person, s.cw("消息", s.markRead)},
 	}
 }
 

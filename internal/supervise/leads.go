@@ -50,6 +50,14 @@ type Lead struct {
 	DetectedAt   int64           `json:"detected_at"`
 	UpdatedAt    int64           `json:"updated_at"`
 	History      []LeadHistory   `json:"history,omitempty"`
+	// Casework (issue 5): assignment, the case a confirmed lead joined, the
+	// lead a duplicate was merged into, the dismiss reason code.
+	AssigneeID    *int64 `json:"assignee_id"`
+	AssigneeName  string `json:"assignee_name"`
+	CaseID        *int64 `json:"case_id"`
+	CaseNo        string `json:"case_no"`
+	MergedInto    *int64 `json:"merged_into"`
+	DismissReason string `json:"dismiss_reason"`
 }
 
 // LeadHistory is evidence a re-run replaced.
@@ -67,26 +75,41 @@ type LeadFilter struct {
 	Status  string
 	Source  string
 	Agency  int64
-	Q       string
-	Limit   int
-	Offset  int
+	// Assignee: a user id, or -1 for unassigned leads.
+	Assignee int64
+	Q        string
+	Limit    int
+	Offset   int
 }
 
 // ErrLeadNotFound is returned for an unknown lead.
 var ErrLeadNotFound = errors.New("supervise: lead not found")
 
 const leadCols = `l.id, l.source, l.model_id, l.model_version, l.subject_key, l.agency_id, COALESCE(o.name, ''), l.title, l.severity,
-	l.rule, l.legal_basis, l.evidence, CAST(l.event_date AS TEXT), l.status, l.status_note, l.triaged_at, l.reopened, l.detected_at, l.updated_at`
+	l.rule, l.legal_basis, l.evidence, CAST(l.event_date AS TEXT), l.status, l.status_note, l.triaged_at, l.reopened, l.detected_at, l.updated_at,
+	l.assignee_id, COALESCE(au.display_name, ''), l.case_id, COALESCE(lc.case_no, ''), l.merged_into, l.dismiss_reason`
+
+const leadFrom = ` FROM leads l LEFT JOIN orgs o ON o.id = l.agency_id LEFT JOIN users au ON au.id = l.assignee_id LEFT JOIN cases lc ON lc.id = l.case_id`
 
 func scanLead(sc interface{ Scan(...any) error }) (Lead, error) {
 	var l Lead
 	var ev string
 	var ag sql.NullInt64
 	var event sql.NullString
-	var tri sql.NullInt64
+	var tri, assignee, caseID, merged sql.NullInt64
 	if err := sc.Scan(&l.ID, &l.Source, &l.ModelID, &l.ModelVersion, &l.SubjectKey, &ag, &l.AgencyName, &l.Title, &l.Severity,
-		&l.Rule, &l.LegalBasis, &ev, &event, &l.Status, &l.StatusNote, &tri, &l.Reopened, &l.DetectedAt, &l.UpdatedAt); err != nil {
+		&l.Rule, &l.LegalBasis, &ev, &event, &l.Status, &l.StatusNote, &tri, &l.Reopened, &l.DetectedAt, &l.UpdatedAt,
+		&assignee, &l.AssigneeName, &caseID, &l.CaseNo, &merged, &l.DismissReason); err != nil {
 		return Lead{}, err
+	}
+	for _, x := range []struct {
+		v   sql.NullInt64
+		dst **int64
+	}{{assignee, &l.AssigneeID}, {caseID, &l.CaseID}, {merged, &l.MergedInto}} {
+		if x.v.Valid {
+			v := x.v.Int64
+			*x.dst = &v
+		}
 	}
 	l.Evidence = json.RawMessage(ev)
 	if !json.Valid(l.Evidence) {
@@ -124,6 +147,12 @@ func ListLeads(ctx context.Context, db store.Querier, f LeadFilter) (int, []Lead
 	if f.Agency != 0 {
 		where, args = append(where, "l.agency_id = ?"), append(args, f.Agency)
 	}
+	switch {
+	case f.Assignee > 0:
+		where, args = append(where, "l.assignee_id = ?"), append(args, f.Assignee)
+	case f.Assignee < 0:
+		where = append(where, "l.assignee_id IS NULL")
+	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		cond, arg := store.ContainsLike("l.title", q)
 		where, args = append(where, cond), append(args, arg)
@@ -139,7 +168,7 @@ func ListLeads(ctx context.Context, db store.Querier, f LeadFilter) (int, []Lead
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	rows, err := db.QueryContext(ctx, `SELECT `+leadCols+` FROM leads l LEFT JOIN orgs o ON o.id = l.agency_id`+w+
+	rows, err := db.QueryContext(ctx, `SELECT `+leadCols+leadFrom+w+
 		` ORDER BY l.id DESC LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
 	if err != nil {
 		return 0, nil, fmt.Errorf("supervise: list leads: %w", err)
@@ -158,7 +187,7 @@ func ListLeads(ctx context.Context, db store.Querier, f LeadFilter) (int, []Lead
 
 // GetLead loads a lead with its evidence history.
 func GetLead(ctx context.Context, db store.Querier, id int64) (Lead, error) {
-	l, err := scanLead(db.QueryRowContext(ctx, `SELECT `+leadCols+` FROM leads l LEFT JOIN orgs o ON o.id = l.agency_id WHERE l.id = ?`, id))
+	l, err := scanLead(db.QueryRowContext(ctx, `SELECT `+leadCols+leadFrom+` WHERE l.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Lead{}, ErrLeadNotFound
 	}
@@ -233,8 +262,10 @@ func CreateManual(ctx context.Context, db *store.DB, actor audit.Actor, m Manual
 	if m.Source == "" {
 		m.Source = SourceManual
 	}
-	if m.Source != SourceManual && m.Source != SourceTransfer {
-		return 0, fmt.Errorf("%w: 来源须为 manual 或 transfer", ErrBadTriage)
+	switch m.Source {
+	case SourceManual, SourceTransfer, "justice_notice", "petition", "court":
+	default:
+		return 0, fmt.Errorf("%w: 来源须为 manual、transfer、justice_notice、petition 或 court", ErrBadTriage)
 	}
 	if strings.TrimSpace(m.Title) == "" {
 		return 0, fmt.Errorf("%w: 缺少线索标题", ErrBadTriage)

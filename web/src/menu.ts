@@ -20,6 +20,8 @@ import { HomeFilled, Setting, OfficeBuilding, User, Key, Document, Tickets, Data
 import { Collection, ScaleToOriginal, Notebook, Bell } from '@element-plus/icons-vue'
 import { View, Lock, Coin } from '@element-plus/icons-vue'
 import { Cpu, Search, Histogram, Checked } from '@element-plus/icons-vue'
+import { Folder, FolderOpened, Memo, Tools } from '@element-plus/icons-vue'
+import { Message, Promotion } from '@element-plus/icons-vue'
 import { hasPerm } from './session'
 
 export interface MenuEntry {
@@ -59,7 +61,20 @@ export const menu: MenuEntry[] = [
       { name: 'analyst', title: '数据分析', icon: markRaw(Histogram), perm: 'model.analyst' },
     ],
   },
+  {
+    name: 'casework',
+    title: '案件办理',
+    icon: markRaw(Folder),
+    perm: 'case.read',
+    children: [
+      { name: 'cases', title: '案件列表', icon: markRaw(FolderOpened), perm: 'case.read' },
+      { name: 'suggestions', title: '检察建议', icon: markRaw(Memo), perm: 'case.read' },
+      { name: 'casework-settings', title: '办案设置', icon: markRaw(Tools), perm: 'casework.configure' },
+    ],
+  },
   { name: 'selfcheck', title: '单位自查', icon: markRaw(Checked), perm: 'model.selfcheck' },
+  { name: 'inbox', title: '收到的检察建议', icon: markRaw(Message), perm: 'suggestion.reply' },
+  { name: 'escalations', title: '抄送事项', icon: markRaw(Promotion), perm: 'escalation.handle' },
   {
     name: 'reference',
     title: '参考资料',

@@ -359,7 +359,7 @@ export interface EvidenceItem { key: string; label: string; type: string; value:
 
 export interface Lead {
   id: number
-  source: 'model' | 'manual' | 'transfer'
+  source: 'model' | 'manual' | 'transfer' | 'self_report' | 'justice_notice' | 'petition' | 'court'
   model_id: string
   model_name: string
   model_version: number
@@ -369,8 +369,15 @@ export interface Lead {
   title: string
   severity: 'low' | 'medium' | 'high'
   event_date: string | null
-  status: 'new' | 'confirmed' | 'dismissed'
+  status: 'new' | 'unsure' | 'confirmed' | 'dismissed' | 'merged'
   status_note: string
+  // Casework (docs/api-casework.md); absent on servers without it.
+  assignee_id?: number | null
+  assignee_name?: string
+  case_id?: number | null
+  case_no?: string
+  merged_into?: number | null
+  dismiss_reason?: string
   triaged_at: string | null
   reopened: number
   detected_at: string
