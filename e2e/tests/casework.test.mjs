@@ -95,7 +95,9 @@ describe('办案 web UI', () => {
       await page.waitForURL(/\/suggestions\/\d+$/)
       const sugURL = page.url()
       const sugID = Number(sugURL.match(/(\d+)$/)[1])
-      assert.match(await input(page, 'suggestion-edit-facts').inputValue(), new RegExp(lead.title.slice(0, 8)))
+      const facts = await input(page, 'suggestion-edit-facts').inputValue()
+      assert.match(facts, new RegExp(lead.title.slice(0, 8)))
+      assert.doesNotMatch(facts, /\b(simple|ordinary|legal_person|natural_person|individual_business)\b/, 'coded values are named in Chinese')
       await input(page, 'suggestion-edit-requests').fill('建议你局：1. 依法纠正超限额适用简易程序作出的罚款决定；2. 开展专项自查；3. 书面回复本院。')
       await page.locator('[data-testid="suggestion-save"]').click()
       for (let i = 0; i < 50; i++) {

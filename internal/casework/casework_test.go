@@ -299,6 +299,8 @@ func TestOverdueLadder(t *testing.T) {
 		if len(list) != 1 || !list[0].Overdue || *list[0].DaysLeft != -1 {
 			t.Fatalf("overdue list: %+v", list)
 		}
+		// Not replied and not escalated: it cannot simply be closed.
+		wantTransitionErr(t, f.svc.Transition(f.ctx, pros, sid, casework.TransitionInput{Action: "close", Version: f.sug(pros, sid).Version, Note: "结束"}))
 		// Step 1: the justice-bureau copy, issued at once with its document.
 		_, err = f.svc.Escalate(f.ctx, pros, sid, "逾期未回复，经电话督促仍未回复")
 		f.must(err)
@@ -351,6 +353,19 @@ func TestOverdueLadder(t *testing.T) {
 		if st.Totals.Escalated != 1 || st.Totals.Overdue != 1 || st.Totals.Replied != 0 {
 			t.Fatalf("stats: %+v", st.Totals)
 		}
+		// After the ladder the follow-up may end without a reply; the case
+		// can then close.
+		if !has(f.sug(pros, sid).Actions, "close") {
+			t.Fatal("close not offered after escalation")
+		}
+		f.act(pros, sid, casework.TransitionInput{Action: "close", Note: "已报告上级院，移送公益诉讼部门跟进"})
+		for _, a := range []string{"review", "decide"} {
+			c, err := f.svc.GetCase(f.ctx, pros, caseID)
+			f.must(err)
+			f.must(f.svc.CaseTransition(f.ctx, pros, caseID, a, c.Version, "", ""))
+		}
+		c, _ := f.svc.GetCase(f.ctx, pros, caseID)
+		f.must(f.svc.CaseTransition(f.ctx, pros, caseID, "close", c.Version, "", "逐级督促，已报告上级院"))
 	})
 }
 

@@ -603,8 +603,17 @@ var sugEdges = []sugEdge{
 	{"deliver", "送达", []string{StatusApproved}, StatusAwaitingReply},
 	{"decide_objection", "异议复核", []string{StatusObjection}, ""},
 	{"verify", "跟进核实", []string{StatusRectifying}, ""},
-	{"close", "办结", []string{StatusReplied}, StatusClosed},
+	// 办结 after a reply that was not adopted; once the ladder has been
+	// climbed, also without a reply or with rectification still inadequate
+	// (the follow-up ends; the record keeps what happened).
+	{"close", "办结", []string{StatusReplied, StatusAwaitingReply, StatusRectifying}, StatusClosed},
 	{"withdraw", "撤回", []string{StatusDraft, StatusPendingApproval}, StatusWithdrawn},
+}
+
+// closable: a reply that was not adopted may be closed; without a reply,
+// or with rectification unfinished, only once the ladder has been climbed.
+func closable(g Suggestion) bool {
+	return g.Status == StatusReplied || g.EscalationLevel > 0
 }
 
 // mayApprove: the approval rule's role, or the chief for anything.
@@ -648,7 +657,7 @@ func (s *Service) suggestionActions(p *auth.Principal, g Suggestion, members []i
 	out := []Action{}
 	if p.Can(auth.PermCaseRead) {
 		for _, e := range sugEdges {
-			if slices.Contains(e.from, g.Status) && s.edgeAllowed(p, g, e, members, st) {
+			if slices.Contains(e.from, g.Status) && s.edgeAllowed(p, g, e, members, st) && (e.action != "close" || closable(g)) {
 				out = append(out, Action{e.action, e.name})
 			}
 		}
@@ -946,6 +955,9 @@ func (s *Service) Transition(ctx context.Context, p *auth.Principal, id int64, i
 				note = "整改不到位：" + note
 			}
 		case "close":
+			if !closable(g) {
+				return badTransition("未回复或整改不到位的检察建议，须经升级督促后才能办结")
+			}
 			if note == "" {
 				return invalid("note", "办结须说明理由")
 			}

@@ -11,6 +11,8 @@
 // scope, key and date its leads.
 package dataset
 
+import "strings"
+
 // ColType is the type of a dataset column. It fixes the SQL type, how an
 // imported cell is read and which columns a model may compare or join.
 type ColType string
@@ -64,6 +66,21 @@ type Column struct {
 	Index bool `yaml:"index,omitempty" json:"index,omitempty"`
 	// Note says what the column means when the label does not.
 	Note string `yaml:"note,omitempty" json:"note,omitempty"`
+}
+
+// ValueName returns the Chinese name of one of the column's closed values
+// as its note gives them ("simple 简易程序；ordinary 普通程序"), or v itself.
+func (c Column) ValueName(v string) string {
+	if len(c.Values) == 0 {
+		return v
+	}
+	for _, part := range strings.Split(c.Note, "；") {
+		code, name, ok := strings.Cut(strings.TrimSpace(part), " ")
+		if ok && code == v && strings.TrimSpace(name) != "" {
+			return strings.TrimSpace(name)
+		}
+	}
+	return v
 }
 
 // Kind is one dataset.

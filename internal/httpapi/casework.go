@@ -726,6 +726,7 @@ func (s *Server) describeEvidence(ctx context.Context, modelID string, raw []byt
 	var out []string
 	for _, it := range lb.evidence(modelID, raw) {
 		v := fmt.Sprint(it.Value)
+		v = lb.valueName(modelID, it.Key, v)
 		if it.Type == "money" {
 			if n, err := strconv.ParseFloat(v, 64); err == nil {
 				v = strconv.FormatFloat(n/100, 'f', 2, 64) + " 元"

@@ -1018,9 +1018,22 @@ func (l *labeller) label(id, key string) (string, string) {
 		}
 		return key, ""
 	}
-	alias, col, ok := strings.Cut(key, ".")
+	k, c, ok := l.column(m, key)
 	if !ok {
 		return key, ""
+	}
+	label := c.Label
+	if alias, _, _ := strings.Cut(key, "."); m.From.As != alias {
+		label = k.Label + "·" + label
+	}
+	return label, string(c.Type)
+}
+
+// column finds the dataset column behind an evidence key "alias.col".
+func (l *labeller) column(m supervise.Model, key string) (dataset.Kind, dataset.Column, bool) {
+	alias, col, ok := strings.Cut(key, ".")
+	if !ok {
+		return dataset.Kind{}, dataset.Column{}, false
 	}
 	ds := ""
 	if m.From.As == alias {
@@ -1033,17 +1046,23 @@ func (l *labeller) label(id, key string) (string, string) {
 	}
 	k, ok := l.lookup(ds)
 	if !ok {
-		return key, ""
+		return dataset.Kind{}, dataset.Column{}, false
 	}
 	c, ok := k.Column(col)
+	return k, c, ok
+}
+
+// valueName is the Chinese name of a coded value (procedure "simple" →
+// 简易程序) where the column's note names its values; else the value.
+func (l *labeller) valueName(id, key, v string) string {
+	m, ok := l.models[id]
 	if !ok {
-		return key, ""
+		return v
 	}
-	label := c.Label
-	if m.From.As != alias {
-		label = k.Label + "·" + label
+	if _, c, ok := l.column(m, key); ok {
+		return c.ValueName(v)
 	}
-	return label, string(c.Type)
+	return v
 }
 
 func measureType(m supervise.Measure) string {
