@@ -22,10 +22,11 @@ type Service struct {
 	Cal *calendar.Calendar
 	// Now is the clock (tests move it to make a suggestion overdue).
 	Now func() time.Time
-	// DescribeEvidence, when set, turns a lead's evidence snapshot into
-	// "label：value" phrases for a draft's facts (the HTTP layer knows the
-	// models' labels); otherwise the raw keys are used.
-	DescribeEvidence func(ctx context.Context, modelID string, evidence []byte) []string
+	// EvidenceDescriber, when set, returns a function turning a lead's
+	// evidence snapshot into "label：value" phrases for a draft's facts (the
+	// HTTP layer knows the models' labels; it loads them once per draft);
+	// otherwise the raw keys are used.
+	EvidenceDescriber func(ctx context.Context) func(modelID string, evidence []byte) []string
 }
 
 // New returns a service on the embedded holiday calendar and the wall clock.

@@ -338,6 +338,10 @@ func (s *Service) prefill(ctx context.Context, tx *store.Tx, c Case, k Kind) (st
 		return "", "", err
 	}
 	defer rows.Close()
+	var describe func(string, []byte) []string
+	if s.EvidenceDescriber != nil {
+		describe = s.EvidenceDescriber(ctx)
+	}
 	n := 0
 	for rows.Next() {
 		var model, title, ev, lb string
@@ -347,8 +351,8 @@ func (s *Service) prefill(ctx context.Context, tx *store.Tx, c Case, k Kind) (st
 		n++
 		fmt.Fprintf(&facts, "%d. %s", n, title)
 		e := ""
-		if s.DescribeEvidence != nil {
-			e = strings.Join(s.DescribeEvidence(ctx, model, []byte(ev)), "，")
+		if describe != nil {
+			e = strings.Join(describe(model, []byte(ev)), "，")
 		} else {
 			e = evidenceText(ev)
 		}

@@ -712,9 +712,10 @@ func (s *Server) caseHandlers(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	return nil
 }
 
-// describeEvidence labels a lead's evidence with the model's column labels
-// for a draft's facts; money is shown in yuan.
-func (s *Server) describeEvidence(ctx context.Context, modelID string, raw []byte) []string {
+// evidenceDescriber labels leads' evidence with the models' column labels
+// for a draft's facts (models loaded once per draft); coded values are named
+// and money is shown in yuan.
+func (s *Server) evidenceDescriber(ctx context.Context) func(modelID string, raw []byte) []string {
 	e, err := s.engine()
 	if err != nil {
 		return nil
@@ -723,22 +724,24 @@ func (s *Server) describeEvidence(ctx context.Context, modelID string, raw []byt
 	if err != nil {
 		return nil
 	}
-	var out []string
-	for _, it := range lb.evidence(modelID, raw) {
-		v := fmt.Sprint(it.Value)
-		v = lb.valueName(modelID, it.Key, v)
-		if it.Type == "money" {
-			if n, err := strconv.ParseFloat(v, 64); err == nil {
-				v = strconv.FormatFloat(n/100, 'f', 2, 64) + " 元"
+	return func(modelID string, raw []byte) []string {
+		var out []string
+		for _, it := range lb.evidence(modelID, raw) {
+			v := fmt.Sprint(it.Value)
+			v = lb.valueName(modelID, it.Key, v)
+			if it.Type == "money" {
+				if n, err := strconv.ParseFloat(v, 64); err == nil {
+					v = strconv.FormatFloat(n/100, 'f', 2, 64) + " 元"
+				}
+			}
+			if v == "" || v == "<nil>" {
+				continue
+			}
+			out = append(out, it.Label+"："+v)
+			if len(out) == 8 {
+				break
 			}
 		}
-		if v == "" || v == "<nil>" {
-			continue
-		}
-		out = append(out, it.Label+"："+v)
-		if len(out) == 8 {
-			break
-		}
+		return out
 	}
-	return out
 }

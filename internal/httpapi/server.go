@@ -103,8 +103,8 @@ func New(cfg Config) *Server {
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "xingjian_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"route"})
 	s.reg.MustRegister(s.reqs, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if cfg.Casework != nil && cfg.Casework.DescribeEvidence == nil {
-		cfg.Casework.DescribeEvidence = s.describeEvidence // drafts' facts use the models' labels
+	if cfg.Casework != nil && cfg.Casework.EvidenceDescriber == nil {
+		cfg.Casework.EvidenceDescriber = s.evidenceDescriber // drafts' facts use the models' labels
 	}
 
 	// paths knows every API path regardless of method, so that a wrong

@@ -14,7 +14,8 @@ import (
 	"github.com/xingjian/xingjian/internal/store"
 )
 
-// Lead statuses. Casework (issue 5) adds its own states after confirmed.
+// Lead statuses. Casework (internal/casework) triages leads and adds unsure
+// and merged; precision counts confirmed and dismissed only.
 const (
 	LeadNew       = "new"
 	LeadConfirmed = "confirmed"
@@ -209,38 +210,6 @@ func GetLead(ctx context.Context, db store.Querier, id int64) (Lead, error) {
 		l.History = append(l.History, h)
 	}
 	return l, rows.Err()
-}
-
-// Triage sets a lead's status (confirmed or dismissed, or back to new), with
-// a note; audited.
-func Triage(ctx context.Context, db *store.DB, actor audit.Actor, id int64, status, note string, now time.Time) error {
-	switch status {
-	case LeadNew, LeadConfirmed, LeadDismissed:
-	default:
-		return fmt.Errorf("%w: status %q", ErrBadTriage, status)
-	}
-	if status == LeadDismissed && strings.TrimSpace(note) == "" {
-		return fmt.Errorf("%w: 排除线索须说明理由", ErrBadTriage)
-	}
-	return db.InTx(ctx, func(tx *store.Tx) error {
-		var old, oldNote string
-		if err := tx.QueryRowContext(ctx, `SELECT status, status_note FROM leads WHERE id = ?`, id).Scan(&old, &oldNote); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrLeadNotFound
-			}
-			return err
-		}
-		var by any
-		if actor.UserID != 0 {
-			by = actor.UserID
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE leads SET status = ?, status_note = ?, triaged_by = ?, triaged_at = ?, updated_at = ? WHERE id = ?`,
-			status, note, by, now.Unix(), now.Unix(), id); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "lead.triage", ObjectType: "lead", ObjectID: strconv.FormatInt(id, 10),
-			Before: map[string]any{"status": old, "note": oldNote}, After: map[string]any{"status": status, "note": note}})
-	})
 }
 
 // ErrBadTriage is a refused triage.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/xingjian/xingjian/internal/audit"
+	"github.com/xingjian/xingjian/internal/auth"
+	"github.com/xingjian/xingjian/internal/casework"
 	"github.com/xingjian/xingjian/internal/demo"
 	"github.com/xingjian/xingjian/internal/store"
 	"github.com/xingjian/xingjian/internal/store/storetest"
@@ -62,11 +64,14 @@ func TestLeadLifecycle(t *testing.T) {
 		if !strings.Contains(l.LegalBasis, "第五十一条") || l.Rule == "" || l.ModelVersion != 1 || !strings.Contains(string(l.Evidence), "p.fine_fen") {
 			t.Fatalf("lead snapshot: %+v", l)
 		}
-		actor := audit.Actor{Username: "prosecutor"}
-		if err := supervise.Triage(ctx, db, actor, l.ID, supervise.LeadDismissed, "", time.Now()); !errors.Is(err, supervise.ErrBadTriage) {
+		// Triage is casework's (one path for the API and here).
+		role, _ := auth.LookupRole(auth.RoleProsecutor)
+		pros := &auth.Principal{Username: "prosecutor", Role: role}
+		var ve *casework.ValidationError
+		if err := casework.New(db).TriageLead(ctx, pros, l.ID, casework.TriageInput{Status: supervise.LeadDismissed}); !errors.As(err, &ve) {
 			t.Fatalf("dismiss without a reason: %v", err)
 		}
-		if err := supervise.Triage(ctx, db, actor, l.ID, supervise.LeadDismissed, "已核实为当场收缴的两笔罚款", time.Now()); err != nil {
+		if err := casework.New(db).TriageLead(ctx, pros, l.ID, casework.TriageInput{Status: supervise.LeadDismissed, Note: "已核实为当场收缴的两笔罚款"}); err != nil {
 			t.Fatal(err)
 		}
 		again := run()
